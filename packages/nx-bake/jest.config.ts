@@ -1,0 +1,15 @@
+import type { Config } from 'jest';
+
+const config: Config = {
+  displayName: 'nx-bake',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: { warnOnly: false } }],
+  },
+  // Integration tests start real containers and ansible runs; give them room, they report their own timeouts.
+  testTimeout: 600_000,
+};
+
+export default config;

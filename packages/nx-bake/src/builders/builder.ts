@@ -1,0 +1,46 @@
+import type { Communicator } from '../communicators/communicator';
+import type { Step } from '../engine/step';
+import type { BuilderConfig } from '../pipeline/types';
+
+/** What one builder produced for one stage: an entry of the stage manifest's `builds[]`. */
+export interface Artifact {
+  builderName: string;
+  builderType: string;
+  /** Image ID, or `region:snapshot_id` for cloud snapshots (Packer's form). */
+  id: string;
+  files: { name: string; size: number }[];
+  /** Builder-specific facts worth recording (e.g. the Docker tag). */
+  customData: Record<string, string>;
+}
+
+export interface BuildRequest {
+  pipeline: string;
+  stage: string;
+  builderName: string;
+  /** The builder's configuration for this stage, overrides merged and templates rendered. */
+  config: BuilderConfig;
+  /** External image reference, or the upstream stage's artifact ID for this builder. */
+  baseImage: string;
+  /** Labels/tags the instance and the artifact carry (`nx-bake.pipeline`, `.stage`, `.fingerprint`, `.base`, `.run`). */
+  labels: Record<string, string>;
+  runId: string;
+  /** Runs the stage's provisioners over the communicator the builder opened. */
+  provision(communicator: Communicator, signal: AbortSignal): Promise<void>;
+  /** `abort` keeps a failed instance for debugging instead of removing it. */
+  onError: 'cleanup' | 'abort';
+}
+
+/** Shared state the steps of one build pass along, as Packer's state bag. */
+export interface BuildState {
+  communicator?: Communicator;
+  artifact?: Artifact;
+  /** Set when the build failed and --on-error=abort asked to keep the instance. */
+  keepInstance?: boolean;
+  [key: string]: unknown;
+}
+
+export interface Builder {
+  readonly type: string;
+  /** The build's lifecycle as steps: create, connect, provision, snapshot, ... */
+  steps(request: BuildRequest): Step<BuildState>[];
+}

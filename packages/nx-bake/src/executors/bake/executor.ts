@@ -1,0 +1,51 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { bakeStage } from '../../engine/bake-stage';
+import { trapInterrupts } from '../../engine/interrupts';
+import { bakedOutputs } from '../../nx/baked-outputs';
+import type { StageMetadata } from '../../nx/names';
+import { asList } from '../../nx/option-lists';
+import { describeError } from '../../nx/report-error';
+import { ListrReporter } from '../../progress/listr-reporter';
+import { PlainReporter } from '../../progress/plain-reporter';
+import { isInteractive } from '../../progress/reporter';
+
+export interface BakeExecutorOptions {
+  pipeline: string;
+  stage: string;
+  definition?: unknown;
+  var?: string | string[];
+  varFile?: string | string[];
+  onError?: 'cleanup' | 'abort';
+  only?: string | string[];
+}
+
+export default async function bakeExecutor(options: BakeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const controller = new AbortController();
+  const untrap = trapInterrupts(controller, (message) => process.stderr.write(`nx-bake: ${message}\n`));
+  const metadata = context.projectName ? (context.projectsConfigurations.projects[context.projectName]?.metadata?.nxBake as StageMetadata | undefined) : undefined;
+  try {
+    const { manifest, path } = await bakeStage({
+      workspaceRoot: context.root,
+      pipelineFile: options.pipeline,
+      stage: options.stage,
+      vars: asList(options.var),
+      varFiles: asList(options.varFile),
+      onError: options.onError,
+      only: asList(options.only, true),
+      bakedOutputs: bakedOutputs(metadata?.bakes ?? [], context),
+      signal: controller.signal,
+      reporter: (sources) => (isInteractive() ? new ListrReporter(sources) : new PlainReporter()),
+    });
+    for (const build of manifest.builds) {
+      const tag = build.custom_data.tag ? ` (${build.custom_data.tag})` : '';
+      console.log(`${manifest.pipeline}/${manifest.stage}: ${manifest.outcome} ${build.name} ${build.artifact_id}${tag}`);
+    }
+    console.log(`manifest: ${path}`);
+    return { success: true };
+  } catch (error) {
+    process.stderr.write(`${describeError(error)}\n`);
+    return { success: false };
+  } finally {
+    untrap();
+  }
+}

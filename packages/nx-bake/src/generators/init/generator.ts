@@ -1,0 +1,28 @@
+import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import { posix } from 'node:path';
+import { starterPipeline } from './starter-pipeline';
+
+export interface InitGeneratorOptions {
+  name?: string;
+  directory?: string;
+  baseImage?: string;
+  skipPipeline?: boolean;
+}
+
+/** Registers the plugin in nx.json (once) and writes a starter pipeline (unless one is there). */
+export default async function initGenerator(tree: Tree, options: InitGeneratorOptions): Promise<void> {
+  const nxJson = readNxJson(tree) ?? {};
+  const plugins = nxJson.plugins ?? [];
+  const registered = plugins.some((entry) => (typeof entry === 'string' ? entry : entry.plugin) === 'nx-bake');
+  if (!registered) {
+    nxJson.plugins = [...plugins, { plugin: 'nx-bake', options: {} }];
+    updateNxJson(tree, nxJson);
+  }
+  if (options.skipPipeline) return;
+  const name = options.name ?? 'images';
+  const directory = options.directory ?? `pipelines/${name}`;
+  const file = posix.join(directory, 'pipeline.yaml');
+  if (tree.exists(file)) return;
+  const schemaPath = posix.relative(directory, 'node_modules/nx-bake/schema/pipeline.schema.json');
+  tree.write(file, starterPipeline(name, options.baseImage ?? 'debian:bookworm', schemaPath));
+}

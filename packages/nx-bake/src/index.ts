@@ -1,0 +1,3 @@
+export { createNodes, createNodesV2 } from './nx/create-nodes';
+export { createDependencies } from './nx/create-dependencies';
+export type { NxBakePluginOptions } from './nx/names';

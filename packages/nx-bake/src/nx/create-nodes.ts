@@ -1,0 +1,126 @@
+import { createNodesFromFiles, hashArray, readJsonFile, writeJsonFile, type CreateNodes, type CreateNodesResult, type ProjectConfiguration } from '@nx/devkit';
+import { workspaceDataDirectory } from 'nx/src/devkit-internals';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { loadPipelineFile } from '../pipeline/load';
+import type { Pipeline } from '../pipeline/types';
+import { stageProjectName, targetNames, type NxBakePluginOptions, type StageMetadata } from './names';
+import { stageBakeTarget } from './stage-targets';
+
+export const PIPELINE_GLOB = '**/pipeline.{yaml,yml}';
+
+/** Bumped when the shape of inferred projects changes, so cached results from an older plugin are not reused. */
+const CACHE_VERSION = '1';
+
+/**
+ * One Nx project per pipeline (its `bake` runs every stage in order) and one per stage (its root is the
+ * stage's own folder, so its files are its inputs). Results are cached by file content, as Nx's own
+ * plugins do, so a graph of hundreds of pipelines is not re-parsed on every command.
+ */
+export const createNodes: CreateNodes<NxBakePluginOptions> = [
+  PIPELINE_GLOB,
+  async (files, options, context) => {
+    const cachePath = join(workspaceDataDirectory, `nx-bake-${hashArray([CACHE_VERSION, JSON.stringify(options ?? {})])}.json`);
+    const cache: Record<string, CreateNodesResult> = existsSync(cachePath) ? safeRead(cachePath) : {};
+    const used: Record<string, CreateNodesResult> = {};
+    try {
+      return await createNodesFromFiles(
+        (file, opts) => {
+          const key = hashArray([file, readFileSync(join(context.workspaceRoot, file), 'utf8')]);
+          const result = cache[key] ?? nodesForPipelineFile(file, opts, context.workspaceRoot);
+          used[key] = result;
+          return result;
+        },
+        files,
+        options,
+        context,
+      );
+    } finally {
+      writeJsonFile(cachePath, used);
+    }
+  },
+];
+
+export const createNodesV2 = createNodes;
+
+function safeRead(path: string): Record<string, CreateNodesResult> {
+  try {
+    return readJsonFile(path);
+  } catch {
+    return {};
+  }
+}
+
+export function nodesForPipelineFile(file: string, options: NxBakePluginOptions | undefined, workspaceRoot: string): CreateNodesResult {
+  const targets = targetNames(options);
+  let pipeline: Pipeline;
+  try {
+    pipeline = loadPipelineFile(file, { workspaceRoot });
+  } catch {
+    // A broken pipeline still gets its project, so `validate` (and `bake`) can report every problem with
+    // file:line:col instead of the whole graph failing on one file.
+    return { projects: { [dirname(file)]: brokenPipelineProject(file, targets) } };
+  }
+  const projects: Record<string, Omit<ProjectConfiguration, 'root'> & { root?: string }> = {};
+  const stageProjects = pipeline.stages.map((stage) => stageProjectName(pipeline.name, stage.name));
+  projects[pipeline.dir] = {
+    name: pipeline.name,
+    root: pipeline.dir,
+    projectType: 'application',
+    tags: ['nx-bake:pipeline'],
+    targets: {
+      [targets.bake]: {
+        executor: 'nx:noop',
+        dependsOn: [{ projects: stageProjects, target: targets.bake, params: 'forward' }],
+        metadata: { description: `Bake every stage of the ${pipeline.name} pipeline, in order` },
+      },
+      [targets.validate]: validateTarget(file),
+    },
+    metadata: { nxBake: { pipeline: pipeline.name, pipelineFile: file, stages: stageProjects } },
+  };
+  for (const stage of pipeline.stages) {
+    const metadata: StageMetadata = {
+      pipeline: pipeline.name,
+      stage: stage.name,
+      pipelineFile: file,
+      baseProject: stage.from.kind === 'stage' ? stageProjectName(stage.from.pipeline, stage.from.stage) : undefined,
+      bakes: stage.bakes,
+    };
+    projects[stage.root] = {
+      name: stageProjectName(pipeline.name, stage.name),
+      root: stage.root,
+      projectType: 'application',
+      tags: ['nx-bake:stage', `nx-bake:pipeline:${pipeline.name}`],
+      targets: { [targets.bake]: stageBakeTarget(pipeline, stage, workspaceRoot, targets) },
+      metadata: { nxBake: metadata },
+    };
+  }
+  return { projects };
+}
+
+function validateTarget(file: string) {
+  return {
+    executor: 'nx-bake:validate',
+    cache: false,
+    options: { pipeline: file },
+    metadata: { description: 'Check the pipeline: syntax, schema, references, cycles, files and templates' },
+  };
+}
+
+function brokenPipelineProject(file: string, targets: ReturnType<typeof targetNames>) {
+  const name = nameFromBrokenFile(file);
+  return {
+    name,
+    root: dirname(file),
+    tags: ['nx-bake:pipeline'],
+    targets: {
+      [targets.validate]: validateTarget(file),
+      // Fails with the same diagnostics as validate: baking a broken pipeline must not look like success.
+      [targets.bake]: validateTarget(file),
+    },
+  };
+}
+
+function nameFromBrokenFile(file: string): string {
+  return basename(dirname(file)) || 'pipeline';
+}

@@ -1,0 +1,117 @@
+/** The pipeline language, as the loader hands it to the rest of the plugin (after schema validation). */
+
+export interface SourcePosition {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export type VariableType = 'string' | 'number' | 'boolean' | 'list' | 'map';
+
+export interface VariableDefinition {
+  type?: VariableType;
+  default?: unknown;
+  description?: string;
+  sensitive?: boolean;
+}
+
+/** A named builder configuration: `type` picks the builder, the rest is that builder's own config. */
+export interface BuilderConfig {
+  type: string;
+  [field: string]: unknown;
+}
+
+export type ProvisionerConfig = ShellProvisionerConfig | FileProvisionerConfig | AnsibleProvisionerConfig;
+
+interface ProvisionerCommon {
+  /** Restrict the provisioner to some of the stage's builders (Packer's `only`/`except`). */
+  only?: string[];
+  except?: string[];
+  pause_before?: string;
+  max_retries?: number;
+  timeout?: string;
+}
+
+export interface ShellProvisionerConfig extends ProvisionerCommon {
+  type: 'shell';
+  inline?: string[];
+  script?: string;
+  scripts?: string[];
+  environment_vars?: string[];
+  /** Rendered at run time with `path` (the uploaded script) and `vars` (the env assignments). */
+  execute_command?: string;
+  expect_disconnect?: boolean;
+  inline_shebang?: string;
+  remote_folder?: string;
+}
+
+export interface FileProvisionerConfig extends ProvisionerCommon {
+  type: 'file';
+  source?: string;
+  sources?: string[];
+  content?: string;
+  destination: string;
+  direction?: 'upload' | 'download';
+}
+
+export interface AnsibleProvisionerConfig extends ProvisionerCommon {
+  type: 'ansible';
+  playbook: string;
+  /** Nunjucks-rendered into an extra-vars file passed to ansible-playbook. */
+  vars?: Record<string, unknown>;
+  vars_template?: string;
+  extra_arguments?: string[];
+  ansible_env_vars?: string[];
+  groups?: string[];
+  galaxy_file?: string;
+  user?: string;
+}
+
+export interface ExternalBase {
+  kind: 'image';
+  /** One image for every builder, or one per builder name. */
+  image: string | Record<string, string>;
+}
+
+export interface StageBase {
+  kind: 'stage';
+  /** Pipeline name; the stage's own pipeline when omitted in YAML. */
+  pipeline: string;
+  stage: string;
+}
+
+export type BaseReference = ExternalBase | StageBase;
+
+/** A stage's use of a named builder, with per-stage overrides merged over the named config. */
+export interface StageBuilder {
+  name: string;
+  config: BuilderConfig;
+}
+
+export interface Stage {
+  name: string;
+  description?: string;
+  from: BaseReference;
+  builders: StageBuilder[];
+  provisioners: ProvisionerConfig[];
+  /** Nx projects whose build output this stage bakes in. */
+  bakes: string[];
+  /** Extra input files (globs relative to the pipeline file's folder). */
+  inputs: string[];
+  tags: Record<string, string>;
+  /** Folder of the stage (relative to the workspace root): its Nx project root. */
+  root: string;
+}
+
+export interface Pipeline {
+  name: string;
+  /** Pipeline file, relative to the workspace root. */
+  file: string;
+  /** Folder of the pipeline file, relative to the workspace root. */
+  dir: string;
+  variables: Record<string, VariableDefinition>;
+  builders: Record<string, BuilderConfig>;
+  stages: Stage[];
+  /** Environment variable names the pipeline may read through `env`. */
+  env: string[];
+}

@@ -1,0 +1,23 @@
+import type { Communicator } from '../communicators/communicator';
+import type { StageLogger } from '../engine/step';
+import type { ProvisionerConfig } from '../pipeline/types';
+
+export interface ProvisionerContext {
+  communicator: Communicator;
+  log: StageLogger;
+  signal: AbortSignal;
+  /** Absolute folder of the pipeline file: relative paths in provisioners resolve against it. */
+  pipelineDir: string;
+  workspaceRoot: string;
+  builderName: string;
+  builderType: string;
+  /** A private (0700) folder removed after the build: rendered vars files and keys go here. */
+  tempDir: string;
+  /** Renders a template file (e.g. an ansible vars template) with the stage's template context. */
+  renderFile(path: string): string;
+}
+
+export type Provisioner<Config extends ProvisionerConfig = ProvisionerConfig> = (
+  config: Config,
+  context: ProvisionerContext,
+) => Promise<void>;

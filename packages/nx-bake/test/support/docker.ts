@@ -1,0 +1,49 @@
+import Docker from 'dockerode';
+
+export const docker = new Docker();
+
+/** Containers (running or not) carrying a label, e.g. `nx-bake.pipeline=images`. */
+export async function containersWithLabel(label: string): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [label] } });
+}
+
+export async function imagesWithLabel(label: string): Promise<Docker.ImageInfo[]> {
+  return docker.listImages({ filters: { label: [label] } });
+}
+
+/** Removes what a test made: containers first, then images (children before parents). */
+export async function removeByLabel(label: string): Promise<void> {
+  for (const info of await containersWithLabel(label)) {
+    await docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined);
+  }
+  const images = await imagesWithLabel(label);
+  images.sort((a, b) => b.Created - a.Created);
+  for (const info of images) {
+    await docker.getImage(info.Id).remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** Runs a command in a fresh container from an image and returns its output. */
+export async function runInImage(image: string, command: string[]): Promise<string> {
+  const container = await docker.createContainer({ Image: image, Entrypoint: command.slice(0, 1), Cmd: command.slice(1), HostConfig: { NetworkMode: 'host' } });
+  try {
+    await container.start();
+    await container.wait();
+    const logs = await container.logs({ stdout: true, stderr: true });
+    return demux(logs);
+  } finally {
+    await container.remove({ force: true });
+  }
+}
+
+/** Strips Docker's 8-byte stream frame headers from a non-TTY log buffer. */
+function demux(buffer: Buffer): string {
+  let offset = 0;
+  let text = '';
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    text += buffer.subarray(offset + 8, offset + 8 + size).toString();
+    offset += 8 + size;
+  }
+  return text;
+}

@@ -1,0 +1,85 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export const repoRoot = resolve(__dirname, '..', '..', '..', '..');
+
+export interface TestWorkspace {
+  root: string;
+  /** Runs the workspace's nx with the daemon off; never throws on a non-zero exit. */
+  nx(args: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): NxResult;
+  /** Starts nx in its own process group (as a shell would for Ctrl-C). */
+  spawnNx(args: string[], options?: { env?: NodeJS.ProcessEnv }): ChildProcess;
+  write(path: string, content: string): void;
+  git(args: string[]): string;
+  remove(): void;
+}
+
+export interface NxResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  output: string;
+}
+
+/**
+ * A real Nx workspace in a temp folder: the repo's example (pipelines, apps) or files given, nx.json
+ * registering nx-bake, and the repo's node_modules linked in (nx-bake itself resolves to the built package).
+ */
+export function createWorkspace(options: { copy?: string[]; files?: Record<string, string>; name?: string } = {}): TestWorkspace {
+  const root = mkdtempSync(join(tmpdir(), `${options.name ?? 'nx-bake-ws'}-`));
+  symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'test-workspace', private: true, workspaces: ['apps/*'] }, null, 2));
+  writeFileSync(
+    join(root, 'nx.json'),
+    JSON.stringify({ neverConnectToCloud: true, plugins: [{ plugin: 'nx-bake', options: {} }] }, null, 2),
+  );
+  writeFileSync(join(root, '.gitignore'), 'node_modules\ndist\n.nx\n');
+  for (const path of options.copy ?? []) cpSync(join(repoRoot, path), join(root, path), { recursive: true });
+  const write = (path: string, content: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  };
+  for (const [path, content] of Object.entries(options.files ?? {})) write(path, content);
+  const env = (extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+    ...process.env,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    NX_SKIP_NX_CACHE: undefined,
+    CI: 'true',
+    ...extra,
+  });
+  const git = (args: string[]) => {
+    const result = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout.trim();
+  };
+  git(['init', '-q', '-b', 'main']);
+  git(['config', 'user.email', 'test@example.invalid']);
+  git(['config', 'user.name', 'nx-bake tests']);
+  git(['add', '-A']);
+  git(['commit', '-q', '-m', 'initial']);
+  return {
+    root,
+    write,
+    git,
+    nx(args, opts = {}) {
+      const result = spawnSync(join(root, 'node_modules', '.bin', 'nx'), args, {
+        cwd: root,
+        env: env(opts.env),
+        encoding: 'utf8',
+        timeout: opts.timeoutMs ?? 600_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}` };
+    },
+    spawnNx(args, opts = {}) {
+      return spawn(join(root, 'node_modules', '.bin', 'nx'), args, { cwd: root, env: env(opts.env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    },
+    remove() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs and starts what bakes and tests need on a fresh Debian machine: Docker engine, ansible,
+# debootstrap, OpenSSH; the npm dependencies; and the local Debian base image. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "[prepare] $*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+needed=()
+command -v dockerd >/dev/null || needed+=(docker.io)
+command -v ansible-playbook >/dev/null || needed+=(ansible)
+command -v debootstrap >/dev/null || needed+=(debootstrap)
+command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || needed+=(openssh-server)
+command -v ssh >/dev/null || needed+=(openssh-client)
+if [ "${#needed[@]}" -gt 0 ]; then
+  say "installing ${needed[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  say "starting dockerd"
+  # No bridge network: builds use the host network, so nothing talks to an address outside loopback.
+  as_root sh -c 'nohup dockerd --bridge=none --iptables=false >/var/log/nx-bake-dockerd.log 2>&1 &'
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { tail -20 /var/log/nx-bake-dockerd.log >&2; exit 1; }
+fi
+
+if [ ! -d node_modules/nx ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies"
+  npm ci --no-audit --no-fund
+else
+  npm run --silent build
+fi
+
+bash scripts/make-base-image.sh
