@@ -8,8 +8,6 @@ const config: Config = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: { warnOnly: false } }],
   },
-  // Integration tests start real containers and ansible runs; give them room, they report their own timeouts.
-  testTimeout: 600_000,
 };
 
 export default config;

@@ -6,7 +6,7 @@ import type { Artifact, BuildRequest, BuildState } from '../builders/builder';
 import { builderFor } from '../builders/registry';
 import { loadPipelineFile } from '../pipeline/load';
 import { redactorFor } from '../pipeline/redact';
-import { renderStage, renderTemplateFile, templateContext } from '../pipeline/template';
+import { renderStage, renderTemplateFile, renderValue, templateContext } from '../pipeline/template';
 import type { Pipeline, Stage, StageBuilder } from '../pipeline/types';
 import { resolveVariables } from '../pipeline/variables';
 import { runProvisioner } from '../provisioners';
@@ -54,11 +54,14 @@ export async function bakeStage(options: BakeStageOptions): Promise<BakeStageRes
   // A failed bake must leave no manifest: not even the previous one, which Nx would cache as this run's output.
   removeManifest(path);
 
-  const base = resolveBase(stage, workspaceRoot);
-  const baseImages = Object.fromEntries(builders.map((builder) => [builder.name, baseImageFor(stage, builder, base)]));
   const runId = newRunId();
   const buildTime = new Date();
   const commit = gitCommit(workspaceRoot);
+  const base = resolveBase(stage, workspaceRoot);
+  // An external base may itself be a template (`{{ var.base_image }}`); it is rendered before anything else.
+  const baseContext = templateContext({ pipeline, stage, variables: variables.values, gitCommit: commit, buildTime, runId, env, workspaceRoot });
+  const from = renderValue(stage.from, baseContext, { pipeline, path: ['stages', pipeline.stages.indexOf(stage), 'from'] }) as Stage['from'];
+  const baseImages = Object.fromEntries(builders.map((builder) => [builder.name, baseImageFor({ ...stage, from }, builder, base)]));
   const sourceOf = (builder: StageBuilder) => `${pipeline.name}/${stage.name}${builders.length > 1 ? `:${builder.name}` : ''}`;
   const reporter = options.reporter(builders.map(sourceOf));
 
@@ -75,6 +78,7 @@ export async function bakeStage(options: BakeStageOptions): Promise<BakeStageRes
           buildTime,
           runId,
           env,
+          workspaceRoot,
         }),
       ]),
     );
@@ -85,7 +89,7 @@ export async function bakeStage(options: BakeStageOptions): Promise<BakeStageRes
       workspaceRoot,
       variables: variables.values,
       sensitive: variables.sensitive,
-      base: base.kind === 'stage' ? baseImages : { image: base.ref },
+      base: baseImages,
       bakedOutputs: options.bakedOutputs ?? [],
     });
 
@@ -158,7 +162,12 @@ export async function bakeStage(options: BakeStageOptions): Promise<BakeStageRes
       commit,
       fingerprint: fingerprint.value,
       fingerprintParts: fingerprint.parts,
-      base: { kind: base.kind, ref: base.ref, fingerprint: base.manifest?.fingerprint, artifacts: baseImages },
+      base: {
+        kind: base.kind,
+        ref: base.kind === 'image' ? [...new Set(Object.values(baseImages))].join(',') : base.ref,
+        fingerprint: base.manifest?.fingerprint,
+        artifacts: baseImages,
+      },
       started,
     });
     // Secrets that reached a tag or label through a template must not reach the manifest either.

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Pipeline, Stage } from '../pipeline/types';
 import { canonicalJson, hashPath, hashText } from '../util/hash-files';
-import { referencedVariables, stageFiles } from './stage-files';
+import { referencedVariables, stageFiles, withoutNested } from './stage-files';
 
 export interface FingerprintInputs {
   pipeline: Pipeline;
@@ -39,11 +39,8 @@ export function fingerprintStage(inputs: FingerprintInputs): Fingerprint {
     if (inputs.sensitive.includes(name)) continue;
     parts[`var:${name}`] = hashText(canonicalJson(inputs.variables[name] ?? null));
   }
-  for (const file of stageFiles(stage, pipeline.dir)) {
-    parts[`file:${file}`] = hashPath(join(inputs.workspaceRoot, file));
-  }
-  for (const output of inputs.bakedOutputs) {
-    parts[`output:${output}`] = hashPath(join(inputs.workspaceRoot, output));
+  for (const path of withoutNested([...stageFiles(stage, pipeline.dir), ...inputs.bakedOutputs])) {
+    parts[`file:${path}`] = hashPath(join(inputs.workspaceRoot, path));
   }
   return { value: hashText(canonicalJson(parts)).slice(0, 32), parts };
 }

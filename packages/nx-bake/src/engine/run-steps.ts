@@ -3,7 +3,7 @@ import type { Step, StepContext } from './step';
 export class StepFailedError extends Error {
   constructor(
     readonly step: string,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     super(`${step}: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'StepFailedError';

@@ -31,7 +31,13 @@ export function stageFiles(stage: Stage, pipelineDir: string): string[] {
     }
   }
   stage.inputs.forEach(add);
-  return [...paths].map((path) => resolve('/', path).slice(1)).sort();
+  return withoutNested([...paths].map((path) => resolve('/', path).slice(1)));
+}
+
+/** Drops paths inside another listed folder: a file is read once, under the outermost folder. */
+export function withoutNested(paths: string[]): string[] {
+  const sorted = [...new Set(paths)].sort();
+  return sorted.filter((path) => !sorted.some((other) => other !== path && path.startsWith(`${other}/`)));
 }
 
 /** Names of the variables a stage's definition refers to (`var.name` or `var["name"]`). */

@@ -3,6 +3,7 @@ import { workspaceDataDirectory } from 'nx/src/devkit-internals';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadPipelineFile } from '../pipeline/load';
+import { stageFolderDiagnostics } from '../pipeline/stage-folders';
 import type { Pipeline } from '../pipeline/types';
 import { stageProjectName, targetNames, type NxBakePluginOptions, type StageMetadata } from './names';
 import { stageBakeTarget } from './stage-targets';
@@ -27,8 +28,14 @@ export const createNodes: CreateNodes<NxBakePluginOptions> = [
       return await createNodesFromFiles(
         (file, opts) => {
           const key = hashArray([file, readFileSync(join(context.workspaceRoot, file), 'utf8')]);
-          const result = cache[key] ?? nodesForPipelineFile(file, opts, context.workspaceRoot);
-          used[key] = result;
+          const cached = cache[key];
+          if (cached) {
+            used[key] = cached;
+            return cached;
+          }
+          const { result, complete } = inferPipelineProjects(file, opts, context.workspaceRoot);
+          // A broken pipeline may be mended by a file other than its own (a stage folder): never cache it.
+          if (complete) used[key] = result;
           return result;
         },
         files,
@@ -52,14 +59,23 @@ function safeRead(path: string): Record<string, CreateNodesResult> {
 }
 
 export function nodesForPipelineFile(file: string, options: NxBakePluginOptions | undefined, workspaceRoot: string): CreateNodesResult {
+  return inferPipelineProjects(file, options, workspaceRoot).result;
+}
+
+function inferPipelineProjects(
+  file: string,
+  options: NxBakePluginOptions | undefined,
+  workspaceRoot: string,
+): { result: CreateNodesResult; complete: boolean } {
   const targets = targetNames(options);
   let pipeline: Pipeline;
   try {
     pipeline = loadPipelineFile(file, { workspaceRoot });
+    if (stageFolderDiagnostics(pipeline, workspaceRoot).length) throw new Error('a stage has no folder');
   } catch {
     // A broken pipeline still gets its project, so `validate` (and `bake`) can report every problem with
     // file:line:col instead of the whole graph failing on one file.
-    return { projects: { [dirname(file)]: brokenPipelineProject(file, targets) } };
+    return { result: { projects: { [dirname(file)]: brokenPipelineProject(file, targets) } }, complete: false };
   }
   const projects: Record<string, Omit<ProjectConfiguration, 'root'> & { root?: string }> = {};
   const stageProjects = pipeline.stages.map((stage) => stageProjectName(pipeline.name, stage.name));
@@ -95,7 +111,7 @@ export function nodesForPipelineFile(file: string, options: NxBakePluginOptions 
       metadata: { nxBake: metadata },
     };
   }
-  return { projects };
+  return { result: { projects }, complete: true };
 }
 
 function validateTarget(file: string) {

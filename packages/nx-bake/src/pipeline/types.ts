@@ -105,12 +105,15 @@ export interface Stage {
 
 export interface Pipeline {
   name: string;
+  description?: string;
   /** Pipeline file, relative to the workspace root. */
   file: string;
   /** Folder of the pipeline file, relative to the workspace root. */
   dir: string;
   variables: Record<string, VariableDefinition>;
   builders: Record<string, BuilderConfig>;
+  /** Builders of the stages that name none: `default_builders`, else every builder. */
+  defaultBuilders?: string[];
   stages: Stage[];
   /** Environment variable names the pipeline may read through `env`. */
   env: string[];

@@ -28,7 +28,10 @@ async function expectNothingLeft(workspace: TestWorkspace, name: string) {
 describe('failed and interrupted bakes', () => {
   const workspaces: TestWorkspace[] = [];
   const make = (name: string, provisioners: string, files: Record<string, string> = {}) => {
-    const workspace = createWorkspace({ name, files: { [`pipelines/${name}/pipeline.yaml`]: pipeline(name, provisioners), ...files } });
+    const workspace = createWorkspace({
+      name,
+      files: { [`pipelines/${name}/pipeline.yaml`]: pipeline(name, provisioners), [`pipelines/${name}/only/.gitkeep`]: '', ...files },
+    });
     workspaces.push(workspace);
     return workspace;
   };
@@ -85,7 +88,7 @@ describe('failed and interrupted bakes', () => {
           - echo "provisioning started"
           - sleep 300`,
     );
-    const child = workspace.spawnNx(['run', 'interrupted:bake']);
+    const child = workspace.spawnNx(['run', 'interrupted:bake', '--output-style=stream']);
     let output = '';
     const started = new Promise<void>((resolve) => {
       const onData = (chunk: Buffer) => {

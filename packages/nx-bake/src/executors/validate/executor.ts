@@ -21,6 +21,7 @@ export default async function validateExecutor(options: ValidateExecutorOptions,
       knownProjects: Object.keys(context.projectsConfigurations.projects),
       vars: asList(options.var),
       varFiles: asList(options.varFile),
+      requireStageFolders: true,
     });
     console.log(`${options.pipeline}: pipeline ${pipeline.name} is valid (${pipeline.stages.length} stages)`);
     return { success: true };

@@ -1,0 +1,234 @@
+/**
+ * Loading pipeline files: YAML syntax, schema, and the checks of `checks.ts`, every problem of every
+ * file reported at once in one PipelineError; then `Stage` objects with defaults applied. Strings are
+ * not rendered here: templates stay as written until bake time.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { LineCounter, parseDocument, visit, isScalar, type YAMLError } from 'yaml';
+import { checkPipeline, isMap, rawStages, type Raw, type RawStage } from './checks';
+import { diagnostic, PipelineError, sortDiagnostics, type Diagnostic } from './diagnostics';
+import { findCyclesBy, formatCycle } from './graph';
+import { registerSource, YamlSource, type Path } from './positions';
+import { schemaDiagnostics } from './schema';
+import { didYouMean } from './suggest';
+import type { BaseReference, BuilderConfig, Pipeline, ProvisionerConfig, Stage, VariableDefinition } from './types';
+
+export interface LoadOptions {
+  /** Absolute workspace root: file paths in `Pipeline` and in diagnostics are relative to it. */
+  workspaceRoot: string;
+}
+
+const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+/** One file's result: what is known of it even when it is invalid (for checks across files). */
+export interface ParsedPipelineFile {
+  /** Relative to the workspace root, posix separators. */
+  file: string;
+  name: string;
+  /** Path of the `name` key in the file, when the name is explicit. */
+  namePath?: Path;
+  source?: YamlSource;
+  stages: RawStage[];
+  /** Present when the file has no problem of its own. */
+  pipeline?: Pipeline;
+  diagnostics: Diagnostic[];
+}
+
+const toPosix = (path: string): string => path.split(sep).join('/');
+
+/** Parses and checks one pipeline file, without throwing. */
+export function parsePipelineFile(file: string, options: LoadOptions): ParsedPipelineFile {
+  const workspaceRoot = resolve(options.workspaceRoot);
+  const absolute = resolve(workspaceRoot, file);
+  const rel = toPosix(relative(workspaceRoot, absolute)) || basename(absolute);
+  const relDir = toPosix(relative(workspaceRoot, dirname(absolute))) || '.';
+  const folderName = basename(dirname(absolute));
+  const result: ParsedPipelineFile = { file: rel, name: folderName, stages: [], diagnostics: [] };
+  const at1 = (message: string) => result.diagnostics.push({ file: rel, line: 1, col: 1, message });
+
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    at1(`cannot read pipeline file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return result;
+  }
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true, logLevel: 'error' });
+  const source = new YamlSource(rel, doc, lineCounter, workspaceRoot);
+  result.source = source;
+  let fatal = false;
+  for (const error of doc.errors) {
+    if (error.code !== 'DUPLICATE_KEY') fatal = true;
+    result.diagnostics.push(diagnostic(source.at(error.pos[0]), yamlMessage(error, doc)));
+  }
+  if (fatal) return result;
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    at1(`invalid YAML: ${(error as Error).message}`);
+    return result;
+  }
+  if (data === null || data === undefined) {
+    at1('pipeline file is empty');
+    return result;
+  }
+
+  const raw = isMap(data) ? data : undefined;
+  if (raw && typeof raw.name === 'string') {
+    result.name = raw.name;
+    result.namePath = ['name'];
+  } else if (!raw || raw.name === undefined) {
+    if (!NAME_PATTERN.test(folderName)) {
+      at1(`pipeline name '${folderName}' (the folder's name) must be lowercase letters, digits and '-': set 'name:'`);
+    }
+  }
+  result.stages = rawStages(data);
+  result.diagnostics.push(...schemaDiagnostics(data, source));
+  result.diagnostics.push(...checkPipeline({ data, source, name: result.name, dir: dirname(absolute), workspaceRoot }));
+  if (result.diagnostics.length === 0 && raw) {
+    result.pipeline = toPipeline(raw, result.name, rel, relDir);
+    registerSource(result.pipeline, source);
+  }
+  return result;
+}
+
+/** Loads one pipeline file; throws one PipelineError with every problem of the file. */
+export function loadPipelineFile(file: string, options: LoadOptions): Pipeline {
+  const parsed = parsePipelineFile(file, options);
+  if (!parsed.pipeline) throw new PipelineError(sortDiagnostics(parsed.diagnostics));
+  return parsed.pipeline;
+}
+
+/**
+ * Loads several pipeline files: every problem of every file, plus the checks across files (duplicate
+ * pipeline names, `from: { stage, pipeline }` naming an unknown pipeline or stage, cycles across
+ * pipelines), in one PipelineError.
+ */
+export function loadPipelines(files: string[], options: LoadOptions): Pipeline[] {
+  const parsed = files.map((file) => parsePipelineFile(file, options));
+  const diagnostics = [...parsed.flatMap((entry) => entry.diagnostics), ...crossPipelineDiagnostics(parsed)];
+  if (diagnostics.length > 0) throw new PipelineError(sortDiagnostics(diagnostics, parsed.map((entry) => entry.file)));
+  return parsed.map((entry) => entry.pipeline!);
+}
+
+/** The checks across files (their own problems are in each file's `diagnostics`). */
+export function crossPipelineDiagnostics(files: ParsedPipelineFile[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const position = (entry: ParsedPipelineFile, path: Path, mode: 'value' | 'auto' = 'value') =>
+    entry.source ? entry.source.position(path, mode) : { file: entry.file, line: 1, col: 1 };
+
+  const byName = new Map<string, ParsedPipelineFile>();
+  for (const entry of files) {
+    const first = byName.get(entry.name);
+    if (!first) byName.set(entry.name, entry);
+    else if (first.file !== entry.file) {
+      const how = entry.namePath ? '' : ` (the folder's name; set 'name:' to tell them apart)`;
+      diagnostics.push(diagnostic(position(entry, entry.namePath ?? []), `duplicate pipeline name '${entry.name}'${how}: also ${first.file}`));
+    }
+  }
+
+  const other = (entry: ParsedPipelineFile, stage: RawStage) =>
+    stage.fromStage !== undefined && stage.fromPipeline !== undefined && stage.fromPipeline !== entry.name;
+  for (const entry of files) {
+    for (const stage of entry.stages) {
+      if (!other(entry, stage)) continue;
+      const target = byName.get(stage.fromPipeline!);
+      const from = ['stages', stage.index, 'from'];
+      if (!target) {
+        diagnostics.push(
+          diagnostic(position(entry, [...from, 'pipeline']), `unknown pipeline '${stage.fromPipeline}' in from${didYouMean(stage.fromPipeline!, byName.keys())}`),
+        );
+      } else if (!target.stages.some((candidate) => candidate.name === stage.fromStage)) {
+        const names = target.stages.map((candidate) => candidate.name);
+        diagnostics.push(
+          diagnostic(
+            position(entry, [...from, 'stage']),
+            `unknown stage '${stage.fromStage}' in pipeline '${stage.fromPipeline}'${didYouMean(stage.fromStage!, names)}`,
+          ),
+        );
+      }
+    }
+  }
+
+  // Cycles through more than one pipeline (those within one file are that file's own problem).
+  interface Node {
+    entry: ParsedPipelineFile;
+    stage: RawStage;
+  }
+  const key = (node: Node) => `${node.entry.name}/${node.stage.name}`;
+  const nodes = new Map<string, Node>();
+  for (const entry of files) {
+    if (byName.get(entry.name) !== entry) continue;
+    for (const stage of entry.stages) {
+      const node = { entry, stage };
+      if (!nodes.has(key(node))) nodes.set(key(node), node);
+    }
+  }
+  const parent = (node: Node): Node | undefined =>
+    node.stage.fromStage === undefined ? undefined : nodes.get(`${node.stage.fromPipeline ?? node.entry.name}/${node.stage.fromStage}`);
+  for (const cycle of findCyclesBy([...nodes.values()], parent, key)) {
+    if (new Set(cycle.map((node) => node.entry.name)).size < 2) continue;
+    diagnostics.push(diagnostic(position(cycle[0].entry, ['stages', cycle[0].stage.index, 'from'], 'auto'), formatCycle(cycle.map(key))));
+  }
+  return diagnostics;
+}
+
+function yamlMessage(error: YAMLError, doc: ReturnType<typeof parseDocument>): string {
+  if (error.code !== 'DUPLICATE_KEY') return `invalid YAML: ${error.message}`;
+  // Name the duplicated key, and what it is (builder and variable names must be unique).
+  let message = 'duplicate key';
+  visit(doc, {
+    Pair(_, pair, ancestors) {
+      if (!isScalar(pair.key) || pair.key.range?.[0] !== error.pos[0]) return undefined;
+      const keys = ancestors.flatMap((node) => (node && typeof node === 'object' && 'key' in node && isScalar(node.key) ? [String(node.key.value)] : []));
+      const what = keys.length === 1 ? ({ builders: 'builder name', variables: 'variable name' } as Record<string, string>)[keys[0]] : undefined;
+      message = `duplicate ${what ?? 'key'} '${String(pair.key.value)}'`;
+      return visit.BREAK;
+    },
+  });
+  return message;
+}
+
+function toPipeline(data: Raw, name: string, file: string, dir: string): Pipeline {
+  const builders = structuredClone((data.builders ?? {}) as Record<string, BuilderConfig>);
+  const defaultBuilders = (data.default_builders as string[] | undefined) ?? Object.keys(builders);
+  const stages = (data.stages as Raw[]).map((stage): Stage => {
+    const overrides = (stage.builder_overrides ?? {}) as Record<string, Record<string, unknown>>;
+    const from = stage.from as { image?: string | Record<string, string>; stage?: string; pipeline?: string };
+    const base: BaseReference =
+      from.image !== undefined ? { kind: 'image', image: from.image } : { kind: 'stage', pipeline: from.pipeline ?? name, stage: from.stage! };
+    const result: Stage = {
+      name: stage.name as string,
+      from: base,
+      builders: ((stage.builders as string[] | undefined) ?? defaultBuilders).map((builder) => ({
+        name: builder,
+        config: structuredClone({ ...builders[builder], ...(overrides[builder] ?? {}) }) as BuilderConfig,
+      })),
+      provisioners: (stage.provisioners ?? []) as ProvisionerConfig[],
+      bakes: (stage.bakes ?? []) as string[],
+      inputs: (stage.inputs ?? []) as string[],
+      tags: (stage.tags ?? {}) as Record<string, string>,
+      root: dir === '.' ? (stage.name as string) : `${dir}/${stage.name as string}`,
+    };
+    if (typeof stage.description === 'string') result.description = stage.description;
+    return result;
+  });
+  const pipeline: Pipeline = {
+    name,
+    file,
+    dir,
+    variables: (data.variables ?? {}) as Record<string, VariableDefinition>,
+    builders,
+    defaultBuilders,
+    stages,
+    env: (data.env ?? []) as string[],
+  };
+  if (typeof data.description === 'string') pipeline.description = data.description;
+  return pipeline;
+}
+

@@ -1,0 +1,63 @@
+import { FIXTURES, problems, REPO_ROOT } from '../../test/fixtures/pipelines/fixtures';
+import { validatePipeline } from './validate';
+
+const fixture = (name: string) => `pipelines/${name}/pipeline.yaml`;
+
+describe('validatePipeline', () => {
+  it('accepts the example pipeline', () => {
+    const pipeline = validatePipeline({
+      workspaceRoot: REPO_ROOT,
+      pipelineFile: 'pipelines/images/pipeline.yaml',
+      knownProjects: ['site', 'images'],
+      env: {},
+    });
+    expect(pipeline.stages).toHaveLength(3);
+  });
+
+  it('accepts a valid pipeline, rendering its vars_template', () => {
+    expect(validatePipeline({ workspaceRoot: FIXTURES, pipelineFile: fixture('valid'), knownProjects: ['site'], env: {} }).name).toBe('valid');
+  });
+
+  it('reports unknown Nx projects in bakes', () => {
+    expect(problems(() => validatePipeline({ workspaceRoot: FIXTURES, pipelineFile: fixture('valid'), knownProjects: ['sites'], env: {} }))).toEqual([
+      "pipelines/valid/pipeline.yaml:40:13: unknown Nx project 'site' in bakes, did you mean 'sites'?",
+    ]);
+  });
+
+  it('reports template, variable and cross-pipeline problems together, not those of the other pipelines', () => {
+    const lines = problems(() =>
+      validatePipeline({
+        workspaceRoot: FIXTURES,
+        pipelineFile: fixture('render-errors'),
+        otherPipelineFiles: [fixture('unknown-stage')],
+        vars: ['regin=x'],
+        env: {},
+      }),
+    );
+    expect(lines).toEqual([
+      "pipelines/render-errors/pipeline.yaml:9:17: undefined variable 'var.repo' in template",
+      "pipelines/render-errors/pipeline.yaml:14:14: undefined variable 'var.release' in template",
+      "pipelines/render-errors/pipeline.yaml:17:14: undefined variable 'stage.nam' in template",
+      "pipelines/render-errors/pipeline.yaml:22:13: undefined variable 'env.HOME' in template (list 'HOME' under the pipeline's env: to read it)",
+      "pipelines/render-errors/pipeline.yaml:25:13: undefined variable 'ansible_hostname' in template (to keep a literal '{{ ... }}', e.g. an Ansible expression, wrap it in {% raw %}...{% endraw %})",
+      "--var:1:1: unknown variable 'regin', did you mean 'region'?",
+    ]);
+  });
+
+  it('reports references to stages of other pipelines', () => {
+    expect(
+      problems(() =>
+        validatePipeline({ workspaceRoot: FIXTURES, pipelineFile: fixture('cross-refs'), otherPipelineFiles: [fixture('cross-a')], env: {} }),
+      ),
+    ).toEqual([
+      "pipelines/cross-refs/pipeline.yaml:8:17: unknown pipeline 'cross-aa' in from, did you mean 'cross-a'?",
+      "pipelines/cross-refs/pipeline.yaml:11:14: unknown stage 'toolz' in pipeline 'cross-a', did you mean 'tools'?",
+    ]);
+  });
+
+  it('reports the errors of a vars_template file at its own line:col', () => {
+    expect(
+      problems(() => validatePipeline({ workspaceRoot: FIXTURES, pipelineFile: fixture('broken-vars-template'), env: {} })),
+    ).toEqual(["pipelines/valid/base/broken-vars.yml.j2:2:12: undefined variable 'var.regoin' in template"]);
+  });
+});
