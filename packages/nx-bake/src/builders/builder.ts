@@ -39,8 +39,24 @@ export interface BuildState {
   [key: string]: unknown;
 }
 
+/** What identifies a stage's artifact at the provider: the labels/tags every artifact carries. */
+export interface ArtifactQuery {
+  builderName: string;
+  /** The builder's rendered configuration (where to look: registry, region, account). */
+  config: BuilderConfig;
+  pipeline: string;
+  stage: string;
+  fingerprint: string;
+  /** Only look: a plan must not change anything at the provider (no re-tagging on adoption). */
+  lookOnly?: boolean;
+}
+
 export interface Builder {
   readonly type: string;
   /** The build's lifecycle as steps: create, connect, provision, snapshot, ... */
   steps(request: BuildRequest): Step<BuildState>[];
+  /** An artifact the provider already holds for this stage and fingerprint: adopted instead of built again. */
+  findArtifact(query: ArtifactQuery): Promise<Artifact | undefined>;
+  /** Whether a recorded artifact still exists and carries the stage and fingerprint it was recorded with. */
+  verifyArtifact(artifactId: string, query: ArtifactQuery): Promise<boolean>;
 }

@@ -1,222 +1,165 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { manifestPath, newRunId, removeManifest, toManifestBuild, writeManifest, type StageManifest } from '../artifacts/manifest';
-import type { Artifact, BuildRequest, BuildState } from '../builders/builder';
+import { newRunId, removeManifest, toManifestBuild, writeManifest, type StageManifest } from '../artifacts/manifest';
+import type { Artifact } from '../builders/builder';
 import { builderFor } from '../builders/registry';
-import { loadPipelineFile } from '../pipeline/load';
-import { redactorFor } from '../pipeline/redact';
-import { renderStage, renderTemplateFile, renderValue, templateContext } from '../pipeline/template';
-import type { Pipeline, Stage, StageBuilder } from '../pipeline/types';
-import { resolveVariables } from '../pipeline/variables';
-import { runProvisioner } from '../provisioners';
+import { renderStage, templateContext } from '../pipeline/template';
+import type { StageBuilder } from '../pipeline/types';
 import type { Reporter } from '../progress/reporter';
 import { createStageLogger } from '../progress/stage-logger';
 import { gitCommit } from '../util/git';
-import { fingerprintStage } from './fingerprint';
-import { baseImageFor, resolveBase } from './resolve-base';
-import { runSteps } from './run-steps';
+import { buildOne } from './build-one';
+import { changedParts } from './fingerprint';
+import { artifactQuery, fingerprintOf, prepareStage, previousIsCurrent, type StageInputs } from './prepare-stage';
+import { trustedBaseImages } from './trusted-base';
 
-export interface BakeStageOptions {
-  workspaceRoot: string;
-  /** Pipeline file, relative to the workspace root. */
-  pipelineFile: string;
-  stage: string;
-  vars?: string[] | Record<string, string>;
-  varFiles?: string[];
-  env?: NodeJS.ProcessEnv;
+export interface BakeStageOptions extends StageInputs {
   onError?: 'cleanup' | 'abort';
-  /** Builder names (or types) to restrict the bake to. */
-  only?: string[];
-  /** Build outputs of the baked-in Nx projects, relative to the workspace root. */
-  bakedOutputs?: string[];
+  /** Build even when the stage's fingerprint is already recorded or held by the provider. */
+  force?: boolean;
+  /** The file of another pipeline (for rebuilding a base stage that is gone); defaults to this pipeline's file. */
+  pipelineFileOf?(pipeline: string): string | undefined;
   signal: AbortSignal;
   /** Chooses the reporter once the stage's builders are known. */
   reporter: (sources: string[]) => Reporter;
 }
 
+/** `cached`: the recorded manifest is current and its artifacts exist; `adopted`: the provider had them; `built`. */
+export type BakeOutcome = 'cached' | 'adopted' | 'built';
+
 export interface BakeStageResult {
   manifest: StageManifest;
   path: string;
+  outcome: BakeOutcome;
+  /** Why: for `built`, the fingerprint inputs that changed since the recorded build. */
+  reasons: string[];
 }
 
-/** Loads the stage, resolves its base, and runs each of its builders' lifecycles; writes the manifest on success only. */
+/**
+ * Bakes one stage: verifies its base, fingerprints it, and then keeps the current manifest, adopts an
+ * artifact of the same fingerprint, or runs each builder's lifecycle. The manifest is written (atomically)
+ * only on success; a failed bake leaves none.
+ */
 export async function bakeStage(options: BakeStageOptions): Promise<BakeStageResult> {
   const started = Date.now();
-  const { workspaceRoot } = options;
-  const env = options.env ?? process.env;
-  const pipeline = loadPipelineFile(options.pipelineFile, { workspaceRoot });
-  const stage = findStage(pipeline, options.stage);
-  const variables = resolveVariables(pipeline, { vars: options.vars, varFiles: options.varFiles, env, workspaceRoot });
-  const redactor = redactorFor(pipeline, variables);
-  const builders = selectBuilders(stage, options.only);
-  const path = manifestPath(workspaceRoot, pipeline.name, stage.name);
+  const prepared = prepareStage(options, { gitCommit: gitCommit(options.workspaceRoot), buildTime: new Date(), runId: newRunId() });
+  const { pipeline, stage, builders, redactor, previous, runId, buildTime } = prepared;
   // A failed bake must leave no manifest: not even the previous one, which Nx would cache as this run's output.
-  removeManifest(path);
-
-  const runId = newRunId();
-  const buildTime = new Date();
-  const commit = gitCommit(workspaceRoot);
-  const base = resolveBase(stage, workspaceRoot);
-  // An external base may itself be a template (`{{ var.base_image }}`); it is rendered before anything else.
-  const baseContext = templateContext({ pipeline, stage, variables: variables.values, gitCommit: commit, buildTime, runId, env, workspaceRoot });
-  const from = renderValue(stage.from, baseContext, { pipeline, path: ['stages', pipeline.stages.indexOf(stage), 'from'] }) as Stage['from'];
-  const baseImages = Object.fromEntries(builders.map((builder) => [builder.name, baseImageFor({ ...stage, from }, builder, base)]));
+  removeManifest(prepared.manifestPath);
   const sourceOf = (builder: StageBuilder) => `${pipeline.name}/${stage.name}${builders.length > 1 ? `:${builder.name}` : ''}`;
   const reporter = options.reporter(builders.map(sourceOf));
+  const note = createStageLogger(`${pipeline.name}/${stage.name}`, reporter, redactor);
 
   try {
-    const contexts = Object.fromEntries(
-      builders.map((builder) => [
-        builder.name,
-        templateContext({
+    const parent = stage.from;
+    if (prepared.base.manifest && parent.kind === 'stage') {
+      prepared.baseImages = await trustedBaseImages({
+        from: parent,
+        manifest: prepared.base.manifest,
+        builders,
+        baseImages: prepared.baseImages,
+        workspaceRoot: options.workspaceRoot,
+        warn: (message) => note.warn(message),
+        rebuildParent: async () => {
+          const parentFile = parent.pipeline === pipeline.name ? options.pipelineFile : options.pipelineFileOf?.(parent.pipeline);
+          if (!parentFile) throw new Error(`base ${parent.pipeline}/${parent.stage} must be rebuilt, but its pipeline file is unknown here`);
+          return (await bakeStage({ ...options, pipelineFile: parentFile, stage: parent.stage, force: false })).manifest;
+        },
+      });
+    }
+    const fingerprint = fingerprintOf(prepared, options);
+
+    if (!options.force && previous && (await previousIsCurrent(prepared, fingerprint.value))) {
+      writeManifest(prepared.manifestPath, previous);
+      return { manifest: previous, path: prepared.manifestPath, outcome: 'cached', reasons: [`manifest already records fingerprint ${fingerprint.value}`] };
+    }
+
+    let built = false;
+    const artifacts: Artifact[] = await Promise.all(
+      builders.map(async (builder) => {
+        const context = templateContext({
           pipeline,
           stage,
-          variables: variables.values,
-          baseArtifactId: baseImages[builder.name],
-          gitCommit: commit,
+          variables: prepared.variables.values,
+          baseArtifactId: prepared.baseImages[builder.name],
+          gitCommit: prepared.gitCommit,
           buildTime,
           runId,
-          env,
-          workspaceRoot,
-        }),
-      ]),
-    );
-    const rendered = Object.fromEntries(builders.map((builder) => [builder.name, renderStage(pipeline, stage, contexts[builder.name])]));
-    const fingerprint = fingerprintStage({
-      pipeline,
-      stage,
-      workspaceRoot,
-      variables: variables.values,
-      sensitive: variables.sensitive,
-      base: baseImages,
-      bakedOutputs: options.bakedOutputs ?? [],
-    });
-
-    const artifacts = await Promise.all(
-      builders.map(async (builder) => {
-        const renderedStage = rendered[builder.name];
-        const renderedBuilder = renderedStage.builders.find((entry) => entry.name === builder.name)!;
-        const log = createStageLogger(sourceOf(builder), reporter, redactor);
-        const tempDir = mkdtempSync(join(tmpdir(), 'nx-bake-'));
-        const request: BuildRequest = {
-          pipeline: pipeline.name,
-          stage: stage.name,
-          builderName: builder.name,
-          config: renderedBuilder.config,
-          baseImage: baseImages[builder.name],
-          labels: {
-            'nx-bake.pipeline': pipeline.name,
-            'nx-bake.stage': stage.name,
-            'nx-bake.fingerprint': fingerprint.value,
-            'nx-bake.base': baseImages[builder.name],
-            'nx-bake.run': runId,
-            ...renderedStage.tags,
-          },
-          runId,
-          onError: options.onError ?? 'cleanup',
-          provision: async (communicator, signal) => {
-            for (const provisioner of renderedStage.provisioners) {
-              if (signal.aborted) throw signal.reason ?? new Error('interrupted');
-              await runProvisioner(provisioner, {
-                communicator,
-                log,
-                signal,
-                pipelineDir: join(workspaceRoot, pipeline.dir),
-                workspaceRoot,
-                builderName: builder.name,
-                builderType: builder.config.type,
-                tempDir,
-                renderFile: (file) => renderTemplateFile(join(workspaceRoot, pipeline.dir, file), contexts[builder.name]),
-              });
-            }
-          },
-        };
-        const state: BuildState = {};
-        const source = sourceOf(builder);
-        try {
-          await runSteps(
-            builderFor(builder.config.type).steps(request),
-            state,
-            { signal: options.signal, log },
-            {
-              onStepStart: (step) => reporter.stepStarted(source, step),
-              onStepEnd: (step, error) => {
-                log.flush();
-                reporter.stepFinished(source, step, error);
-              },
-            },
-          );
-        } finally {
-          log.flush();
-          rmSync(tempDir, { recursive: true, force: true });
+          env: prepared.env,
+          workspaceRoot: options.workspaceRoot,
+        });
+        const rendered = renderStage(pipeline, stage, context);
+        const config = rendered.builders.find((entry) => entry.name === builder.name)!.config;
+        const provider = builderFor(builder.config.type);
+        const adopted = options.force ? undefined : await provider.findArtifact(artifactQuery(prepared, builder, fingerprint.value, config));
+        if (adopted) {
+          note.info(`${builder.name}: adopting ${adopted.id}, already built with fingerprint ${fingerprint.value}`);
+          return adopted;
         }
-        if (!state.artifact) throw new Error(`${source}: the ${builder.config.type} builder produced no artifact`);
-        return state.artifact;
+        built = true;
+        const log = createStageLogger(sourceOf(builder), reporter, redactor);
+        return buildOne({
+          builder: provider,
+          request: {
+            pipeline: pipeline.name,
+            stage: stage.name,
+            builderName: builder.name,
+            config,
+            baseImage: prepared.baseImages[builder.name],
+            labels: {
+              ...rendered.tags,
+              'nx-bake.pipeline': pipeline.name,
+              'nx-bake.stage': stage.name,
+              'nx-bake.fingerprint': fingerprint.value,
+              'nx-bake.base': prepared.baseImages[builder.name],
+              'nx-bake.run': runId,
+            },
+            runId,
+            onError: options.onError ?? 'cleanup',
+          },
+          stage: rendered,
+          context,
+          workspaceRoot: options.workspaceRoot,
+          pipelineDir: pipeline.dir,
+          source: sourceOf(builder),
+          log,
+          reporter,
+          signal: options.signal,
+        });
       }),
     );
 
-    const manifest = buildManifest(pipeline, stage, artifacts, {
-      runId,
-      buildTime,
-      commit,
+    const outcome: BakeOutcome = built ? 'built' : 'adopted';
+    const manifest: StageManifest = {
+      builds: artifacts.map((artifact) => toManifestBuild(artifact, runId, buildTime)),
+      last_run_uuid: runId,
+      pipeline: pipeline.name,
+      stage: stage.name,
       fingerprint: fingerprint.value,
-      fingerprintParts: fingerprint.parts,
+      fingerprint_inputs: fingerprint.parts,
+      outcome,
       base: {
-        kind: base.kind,
-        ref: base.kind === 'image' ? [...new Set(Object.values(baseImages))].join(',') : base.ref,
-        fingerprint: base.manifest?.fingerprint,
-        artifacts: baseImages,
+        kind: prepared.base.kind,
+        ref: prepared.base.kind === 'image' ? [...new Set(Object.values(prepared.baseImages))].join(',') : prepared.base.ref,
+        fingerprint: prepared.base.manifest?.fingerprint,
+        artifacts: prepared.baseImages,
       },
-      started,
-    });
+      git_commit: prepared.gitCommit,
+      duration_seconds: Math.round((Date.now() - started) / 100) / 10,
+    };
     // Secrets that reached a tag or label through a template must not reach the manifest either.
-    writeManifest(path, redactor.redactValue(manifest));
-    return { manifest, path };
+    writeManifest(prepared.manifestPath, redactor.redactValue(manifest));
+    const reasons =
+      outcome === 'adopted'
+        ? [`the provider holds artifacts of fingerprint ${fingerprint.value}`]
+        : options.force
+          ? ['--force']
+          : changedParts(previous?.fingerprint_inputs, fingerprint.parts);
+    return { manifest, path: prepared.manifestPath, outcome, reasons };
+  } catch (error) {
+    // Errors carry command output and rendered values: redact them like every other line.
+    if (error instanceof Error) error.message = redactor.redact(error.message);
+    throw error;
   } finally {
+    note.flush();
     await reporter.close();
   }
-}
-
-function findStage(pipeline: Pipeline, name: string): Stage {
-  const stage = pipeline.stages.find((candidate) => candidate.name === name);
-  if (!stage) throw new Error(`pipeline ${pipeline.name} (${pipeline.file}) has no stage named ${name}`);
-  return stage;
-}
-
-function selectBuilders(stage: Stage, only: string[] | undefined): StageBuilder[] {
-  if (!only?.length) return stage.builders;
-  const selected = stage.builders.filter((builder) => only.includes(builder.name) || only.includes(builder.config.type));
-  if (!selected.length) {
-    throw new Error(`stage ${stage.name} has no builder matching --only=${only.join(',')} (it has: ${stage.builders.map((b) => b.name).join(', ')})`);
-  }
-  return selected;
-}
-
-function buildManifest(
-  pipeline: Pipeline,
-  stage: Stage,
-  artifacts: Artifact[],
-  facts: {
-    runId: string;
-    buildTime: Date;
-    commit: string;
-    fingerprint: string;
-    fingerprintParts: Record<string, string>;
-    base: StageManifest['base'];
-    started: number;
-  },
-): StageManifest {
-  return {
-    builds: artifacts.map((artifact) => toManifestBuild(artifact, facts.runId, facts.buildTime)),
-    last_run_uuid: facts.runId,
-    pipeline: pipeline.name,
-    stage: stage.name,
-    fingerprint: facts.fingerprint,
-    fingerprint_inputs: facts.fingerprintParts,
-    outcome: 'built',
-    base: facts.base,
-    git_commit: facts.commit,
-    duration_seconds: Math.round((Date.now() - facts.started) / 100) / 10,
-  };
 }

@@ -5,6 +5,7 @@ import { bakedOutputs } from '../../nx/baked-outputs';
 import type { StageMetadata } from '../../nx/names';
 import { asList } from '../../nx/option-lists';
 import { describeError } from '../../nx/report-error';
+import { outcomeLine } from '../../nx/outcome-line';
 import { ListrReporter } from '../../progress/listr-reporter';
 import { PlainReporter } from '../../progress/plain-reporter';
 import { isInteractive } from '../../progress/reporter';
@@ -17,6 +18,17 @@ export interface BakeExecutorOptions {
   varFile?: string | string[];
   onError?: 'cleanup' | 'abort';
   only?: string | string[];
+  force?: boolean;
+}
+
+/** Pipeline name → pipeline file, from the plugin's project metadata. */
+function pipelineFiles(context: ExecutorContext): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const project of Object.values(context.projectsConfigurations.projects)) {
+    const nxBake = project.metadata?.nxBake as StageMetadata | undefined;
+    if (nxBake?.pipeline && nxBake.pipelineFile) files[nxBake.pipeline] = nxBake.pipelineFile;
+  }
+  return files;
 }
 
 export default async function bakeExecutor(options: BakeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -24,7 +36,7 @@ export default async function bakeExecutor(options: BakeExecutorOptions, context
   const untrap = trapInterrupts(controller, (message) => process.stderr.write(`nx-bake: ${message}\n`));
   const metadata = context.projectName ? (context.projectsConfigurations.projects[context.projectName]?.metadata?.nxBake as StageMetadata | undefined) : undefined;
   try {
-    const { manifest, path } = await bakeStage({
+    const { manifest, path, outcome, reasons } = await bakeStage({
       workspaceRoot: context.root,
       pipelineFile: options.pipeline,
       stage: options.stage,
@@ -32,15 +44,18 @@ export default async function bakeExecutor(options: BakeExecutorOptions, context
       varFiles: asList(options.varFile),
       onError: options.onError,
       only: asList(options.only, true),
+      force: options.force,
+      pipelineFileOf: (pipeline) => pipelineFiles(context)[pipeline],
       bakedOutputs: bakedOutputs(metadata?.bakes ?? [], context),
       signal: controller.signal,
       reporter: (sources) => (isInteractive() ? new ListrReporter(sources) : new PlainReporter()),
     });
+    console.log(outcomeLine(`${manifest.pipeline}/${manifest.stage}`, outcome, reasons));
     for (const build of manifest.builds) {
       const tag = build.custom_data.tag ? ` (${build.custom_data.tag})` : '';
-      console.log(`${manifest.pipeline}/${manifest.stage}: ${manifest.outcome} ${build.name} ${build.artifact_id}${tag}`);
+      console.log(`  ${build.name}: ${build.artifact_id}${tag}`);
     }
-    console.log(`manifest: ${path}`);
+    console.log(`  manifest: ${path}`);
     return { success: true };
   } catch (error) {
     process.stderr.write(`${describeError(error)}\n`);

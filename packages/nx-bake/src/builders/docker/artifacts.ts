@@ -1,0 +1,42 @@
+import type Docker from 'dockerode';
+import type { Artifact, ArtifactQuery } from '../builder';
+import { parseDockerBuilderConfig, type DockerBuilderConfig } from './config';
+import { findImageByLabels, inspectImage } from './images';
+
+/** The labels every image of a stage build carries, that identify it for adoption and verification. */
+function identity(query: ArtifactQuery): Record<string, string> {
+  return { 'nx-bake.pipeline': query.pipeline, 'nx-bake.stage': query.stage, 'nx-bake.fingerprint': query.fingerprint };
+}
+
+/**
+ * The newest local image built for this stage and fingerprint. Adopting it stands in for a build, so it gets
+ * the build's `repository:tag` too (a build of another fingerprint may have moved the tag since).
+ */
+export async function findDockerArtifact(docker: Docker, query: ArtifactQuery): Promise<Artifact | undefined> {
+  const image = await findImageByLabels(docker, identity(query));
+  if (!image) return undefined;
+  const config = parseQuietly(query);
+  let tag: string | undefined;
+  if (config?.repository) {
+    tag = `${config.repository}:${config.tag}`;
+    if (!(image.RepoTags ?? []).includes(tag)) await docker.getImage(image.Id).tag({ repo: config.repository, tag: config.tag });
+  }
+  return { builderName: query.builderName, builderType: 'docker', id: image.Id, files: [], customData: tag ? { tag } : {} };
+}
+
+/** Whether the recorded image still exists and carries the stage and fingerprint it was recorded with. */
+export async function verifyDockerArtifact(docker: Docker, artifactId: string, query: ArtifactQuery): Promise<boolean> {
+  if (!artifactId) return false;
+  const image = await inspectImage(docker, artifactId);
+  const labels = image?.Config?.Labels ?? {};
+  return image !== undefined && Object.entries(identity(query)).every(([key, value]) => labels[key] === value);
+}
+
+/** Callers may pass the unrendered config (templates in `tag`): then there is simply no tag to apply. */
+function parseQuietly(query: ArtifactQuery): DockerBuilderConfig | undefined {
+  try {
+    return parseDockerBuilderConfig(query.config, query.builderName);
+  } catch {
+    return undefined;
+  }
+}

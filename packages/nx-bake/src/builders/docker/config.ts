@@ -1,0 +1,113 @@
+import type { BuilderConfig } from '../../pipeline/types';
+
+/** The docker builder's configuration, validated and with defaults filled in. */
+export interface DockerBuilderConfig {
+  type: 'docker';
+  /** Pull the base image when it is not present locally (never re-pulls a present image). */
+  pull: boolean;
+  /** Repository the committed image is tagged into; untagged when absent. */
+  repository?: string;
+  tag: string;
+  /** Dockerfile instructions applied at commit (`docker commit --change`). */
+  changes: string[];
+  /** Extra image labels; the `nx-bake.*` labels of the request win over these. */
+  labels: Record<string, string>;
+  /** Container network mode, e.g. `host`. */
+  network?: string;
+  privileged: boolean;
+  /** Bind mounts as `host:container[:options]`. */
+  volumes: string[];
+  /** Environment of every provisioner command (build time only: never baked into the image). */
+  env: Record<string, string>;
+  /** User provisioner commands run as (default: the image's user). */
+  execUser?: string;
+}
+
+/** The instructions the Engine's commit accepts in `changes`. */
+export const COMMIT_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'WORKDIR', 'USER', 'LABEL', 'VOLUME', 'ONBUILD', 'HEALTHCHECK'];
+
+const FIELDS = ['type', 'pull', 'repository', 'tag', 'changes', 'labels', 'network', 'privileged', 'volumes', 'env', 'exec_user'];
+// Docker's reference grammar, slightly simplified: optional registry host[:port], lowercase path components.
+const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+type Scalar = string | number | boolean;
+
+/** Validates a `type: docker` builder config; a bad field is an Error naming it. */
+export function parseDockerBuilderConfig(raw: BuilderConfig, builderName = 'docker'): DockerBuilderConfig {
+  const fail = (field: string, problem: string): never => {
+    throw new Error(`builder "${builderName}" (docker): "${field}" ${problem}`);
+  };
+  if (raw.type !== 'docker') fail('type', `must be "docker", got ${JSON.stringify(raw.type)}`);
+  for (const field of Object.keys(raw)) {
+    if (!FIELDS.includes(field)) fail(field, `is not a docker builder field (known: ${FIELDS.join(', ')})`);
+  }
+
+  const optionalString = (field: string): string | undefined => {
+    const value = raw[field];
+    if (value === undefined || value === null || value === '') return undefined;
+    return typeof value === 'string' ? value : fail(field, `must be a string, got ${typeof value}`);
+  };
+  const bool = (field: string): boolean => {
+    const value = raw[field] ?? false;
+    return typeof value === 'boolean' ? value : fail(field, `must be true or false, got ${JSON.stringify(value)}`);
+  };
+  const stringMap = (field: string, keyPattern?: RegExp): Record<string, string> => {
+    const value = raw[field] ?? {};
+    if (typeof value !== 'object' || Array.isArray(value)) return fail(field, 'must be a map of names to values');
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, entry]) => {
+        if (keyPattern && !keyPattern.test(key)) fail(`${field}.${key}`, 'is not a valid name');
+        if (!['string', 'number', 'boolean'].includes(typeof entry)) fail(`${field}.${key}`, 'must be a string, number or boolean');
+        return [key, String(entry as Scalar)];
+      }),
+    );
+  };
+  const stringList = (field: string): string[] => {
+    const value = raw[field] ?? [];
+    if (!Array.isArray(value)) return fail(field, 'must be a list of strings');
+    return value.map((entry, index) => (typeof entry === 'string' ? entry : fail(`${field}[${index}]`, 'must be a string')));
+  };
+
+  const repository = optionalString('repository');
+  if (repository !== undefined && !REPOSITORY.test(repository)) fail('repository', `"${repository}" is not a valid Docker repository name (lowercase, e.g. registry:5000/team/app)`);
+  const tag = optionalString('tag') ?? 'latest';
+  if (!TAG.test(tag)) fail('tag', `"${tag}" is not a valid Docker tag (letters, digits, _ . -; at most 128)`);
+
+  const changes = stringList('changes');
+  changes.forEach((change, index) => {
+    const instruction = change.trim().split(/\s+/)[0]?.toUpperCase();
+    if (!COMMIT_INSTRUCTIONS.includes(instruction)) fail(`changes[${index}]`, `must start with one of ${COMMIT_INSTRUCTIONS.join(', ')}, got "${change}"`);
+  });
+
+  return {
+    type: 'docker',
+    pull: bool('pull'),
+    repository,
+    tag,
+    changes,
+    labels: stringMap('labels'),
+    network: optionalString('network'),
+    privileged: bool('privileged'),
+    volumes: parseVolumes(raw.volumes, fail),
+    env: stringMap('env', ENV_NAME),
+    execUser: optionalString('exec_user'),
+  };
+}
+
+/** Packer's map form (`host: container`) or Docker's bind strings (`host:container[:ro]`). */
+function parseVolumes(value: unknown, fail: (field: string, problem: string) => never): string[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) {
+    return value.map((bind, index) =>
+      typeof bind === 'string' && bind.split(':').length >= 2 ? bind : fail(`volumes[${index}]`, 'must be "host:container[:options]"'),
+    );
+  }
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>).map(([host, container]) =>
+      typeof container === 'string' && container ? `${host}:${container}` : fail(`volumes.${host}`, 'must be the container path (a string)'),
+    );
+  }
+  return fail('volumes', 'must be a map of host paths to container paths, or a list of "host:container" binds');
+}

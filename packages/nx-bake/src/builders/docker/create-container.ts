@@ -1,0 +1,60 @@
+import type Docker from 'dockerode';
+import type { BuildRequest } from '../builder';
+import type { Step } from '../../engine/step';
+import type { DockerBuilderConfig } from './config';
+import { isNotFound } from './images';
+import type { DockerBuildState } from './state';
+
+/**
+ * Keeps the container alive for the provisioners. Only the entrypoint is replaced (with an empty Cmd), so
+ * the commit can put the base image's own Entrypoint and Cmd back. Under `Init`, SIGTERM ends it at once.
+ */
+const KEEP_ALIVE = ['/bin/sh', '-c', 'while :; do sleep 3600; done'];
+
+/**
+ * Creates and starts the build container. Its cleanup removes it — on success, failure and interrupt —
+ * except after a failure with `onError: abort`, when it is kept (and `state.keepInstance` says so) for debugging.
+ */
+export function createContainerStep(docker: Docker, request: BuildRequest, config: DockerBuilderConfig): Step<DockerBuildState> {
+  let buildSignal: AbortSignal | undefined;
+  return {
+    name: 'create-container',
+    async run(state, { signal, log }) {
+      buildSignal = signal;
+      const container = await docker.createContainer({
+        Image: state.base?.id ?? request.baseImage,
+        Entrypoint: KEEP_ALIVE,
+        Cmd: [],
+        Labels: request.labels,
+        HostConfig: {
+          Init: true,
+          NetworkMode: config.network,
+          Privileged: config.privileged,
+          Binds: config.volumes.length ? config.volumes : undefined,
+        },
+      });
+      state.containerId = container.id;
+      log.info(`created container ${container.id.slice(0, 12)}`);
+      await container.start();
+    },
+    async cleanup(state, { log }) {
+      const id = state.containerId;
+      if (!id) return;
+      const failed = !state.artifact;
+      // Only a failure is kept for debugging; an interrupt means "stop and clean up".
+      state.keepInstance ??= failed && !buildSignal?.aborted && request.onError === 'abort';
+      if (state.keepInstance) {
+        log.warn(`build failed: keeping container ${id} for debugging (on-error=abort)`);
+        log.warn(`  inspect it with: docker exec -it ${id} sh`);
+        log.warn(`  remove it with:  docker rm -f ${id}`);
+        return;
+      }
+      try {
+        await docker.getContainer(id).remove({ force: true, v: true });
+        log.info(`removed container ${id.slice(0, 12)}`);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    },
+  };
+}

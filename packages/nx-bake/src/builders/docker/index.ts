@@ -1,0 +1,48 @@
+import Docker from 'dockerode';
+import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildState } from '../builder';
+import type { Step } from '../../engine/step';
+import { findDockerArtifact, verifyDockerArtifact } from './artifacts';
+import { commitImageStep } from './commit-image';
+import { parseDockerBuilderConfig } from './config';
+import { connectStep } from './connect';
+import { createContainerStep } from './create-container';
+import { provisionStep } from './provision';
+import { pullImageStep } from './pull-image';
+import { stopContainerStep } from './stop-container';
+
+export { parseDockerBuilderConfig, type DockerBuilderConfig } from './config';
+export { findImageByLabels, imageExists } from './images';
+export type { DockerBuildState } from './state';
+
+/** Packer's docker builder: a container from the base image, provisioned over `docker exec`, committed to an image. */
+export class DockerBuilder implements Builder {
+  readonly type = 'docker';
+
+  /** `docker` defaults to `new Docker()`, which honours DOCKER_HOST. */
+  constructor(private readonly docker?: Docker) {}
+
+  findArtifact(query: ArtifactQuery): Promise<Artifact | undefined> {
+    return findDockerArtifact(this.engine(), query);
+  }
+
+  verifyArtifact(artifactId: string, query: ArtifactQuery): Promise<boolean> {
+    return verifyDockerArtifact(this.engine(), artifactId, query);
+  }
+
+  private engine(): Docker {
+    return this.docker ?? new Docker();
+  }
+
+  steps(request: BuildRequest): Step<BuildState>[] {
+    const config = parseDockerBuilderConfig(request.config, request.builderName);
+    const docker = this.engine();
+    return [
+      pullImageStep(docker, request.baseImage, config),
+      createContainerStep(docker, request, config),
+      connectStep(docker, config),
+      provisionStep(request),
+      stopContainerStep(docker),
+      commitImageStep(docker, request, config),
+    ];
+  }
+}

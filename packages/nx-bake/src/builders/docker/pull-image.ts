@@ -1,0 +1,41 @@
+import type Docker from 'dockerode';
+import type { Step } from '../../engine/step';
+import type { DockerBuilderConfig } from './config';
+import { inspectImage } from './images';
+import type { DockerBuildState } from './state';
+
+/** Makes sure the base image is present (pulling it only when allowed and absent) and records its run config. */
+export function pullImageStep(docker: Docker, image: string, config: DockerBuilderConfig): Step<DockerBuildState> {
+  return {
+    name: 'pull-image',
+    async run(state, { signal, log }) {
+      if (!image) throw new Error('no base image given');
+      let info = await inspectImage(docker, image);
+      if (!info) {
+        if (!config.pull || image.startsWith('sha256:')) {
+          throw new Error(`base image "${image}" is not present locally${config.pull ? ' (an image ID cannot be pulled)' : '; set "pull: true" on the builder to pull it'}`);
+        }
+        log.info(`pulling ${image}`);
+        try {
+          await pull(docker, image, signal);
+        } catch (error) {
+          throw new Error(`could not pull base image "${image}": ${error instanceof Error ? error.message : String(error)}`);
+        }
+        info = await inspectImage(docker, image);
+        if (!info) throw new Error(`base image "${image}" is still missing after the pull`);
+      }
+      state.base = { id: info.Id, entrypoint: asList(info.Config?.Entrypoint), cmd: asList(info.Config?.Cmd) };
+      log.info(`base image ${image} (${info.Id.slice(0, 19)})`);
+    },
+  };
+}
+
+async function pull(docker: Docker, image: string, signal: AbortSignal): Promise<void> {
+  const progress = await docker.pull(image, { abortSignal: signal });
+  await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (error) => (error ? reject(error) : resolve())));
+}
+
+function asList(value: string | string[] | null | undefined): string[] | null {
+  if (value === undefined || value === null) return null;
+  return Array.isArray(value) ? value : [value];
+}

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Artifact, Builder, BuildRequest, BuildState } from '../builders/builder';
+import type { TemplateContext } from '../pipeline/template';
+import { renderTemplateFile } from '../pipeline/template';
+import type { Stage } from '../pipeline/types';
+import { runProvisioner } from '../provisioners';
+import type { Reporter } from '../progress/reporter';
+import type { StageLogger } from './step';
+import { runSteps } from './run-steps';
+
+export interface BuildOneOptions {
+  builder: Builder;
+  request: Omit<BuildRequest, 'provision'>;
+  /** The stage rendered for this builder. */
+  stage: Stage;
+  context: TemplateContext;
+  workspaceRoot: string;
+  pipelineDir: string;
+  source: string;
+  log: StageLogger;
+  reporter: Reporter;
+  signal: AbortSignal;
+}
+
+/** One builder's lifecycle for one stage: its steps, with the stage's provisioners run in the provision step. */
+export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
+  const { builder, stage, log, reporter, source } = options;
+  // Rendered vars files and keys live here, private to this build, and go with it.
+  const tempDir = mkdtempSync(join(tmpdir(), 'nx-bake-'));
+  const pipelineDir = join(options.workspaceRoot, options.pipelineDir);
+  const request: BuildRequest = {
+    ...options.request,
+    provision: async (communicator, signal) => {
+      for (const provisioner of stage.provisioners) {
+        if (signal.aborted) throw signal.reason ?? new Error('interrupted');
+        await runProvisioner(provisioner, {
+          communicator,
+          log,
+          signal,
+          pipelineDir,
+          workspaceRoot: options.workspaceRoot,
+          builderName: options.request.builderName,
+          builderType: builder.type,
+          tempDir,
+          renderFile: (file) => renderTemplateFile(join(pipelineDir, file), options.context, { workspaceRoot: options.workspaceRoot }),
+        });
+      }
+    },
+  };
+  const state: BuildState = {};
+  try {
+    await runSteps(
+      builder.steps(request),
+      state,
+      { signal: options.signal, log },
+      {
+        onStepStart: (step) => reporter.stepStarted(source, step),
+        onStepEnd: (step, error) => {
+          log.flush();
+          reporter.stepFinished(source, step, error);
+        },
+      },
+    );
+  } finally {
+    log.flush();
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+  if (!state.artifact) throw new Error(`${source}: the ${builder.type} builder produced no artifact`);
+  return state.artifact;
+}

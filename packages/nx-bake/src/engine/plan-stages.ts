@@ -1,0 +1,99 @@
+import type { StageManifest } from '../artifacts/manifest';
+import { builderFor } from '../builders/registry';
+import { loadPipelineFile } from '../pipeline/load';
+import { renderStage, templateContext } from '../pipeline/template';
+import { gitCommit } from '../util/git';
+import type { BakeOutcome } from './bake-stage';
+import { changedParts } from './fingerprint';
+import { artifactQuery, fingerprintOf, prepareStage, previousIsCurrent, type StageInputs } from './prepare-stage';
+import { BaseNotBakedError } from './resolve-base';
+
+export interface PlanEntry {
+  pipeline: string;
+  stage: string;
+  outcome: BakeOutcome;
+  reasons: string[];
+  /** Unknown when the base will be built first. */
+  fingerprint?: string;
+}
+
+/**
+ * What `bake` would do with each stage, without building: `cached` (the recorded manifest is current),
+ * `adopted` (the provider holds an artifact of the fingerprint) or `built`, and why. Stages are given
+ * parents first; a child of a stage that will be built is built too.
+ */
+export async function planStages(stages: StageInputs[]): Promise<PlanEntry[]> {
+  const facts = { gitCommit: stages[0] ? gitCommit(stages[0].workspaceRoot) : 'unknown', buildTime: new Date(), runId: 'plan' };
+  const predicted = new Map<string, { entry: PlanEntry; manifest?: StageManifest }>();
+  const entries: PlanEntry[] = [];
+  for (const inputs of stages) {
+    const { entry, manifest } = await planOne(inputs, facts, predicted);
+    predicted.set(`${entry.pipeline}/${entry.stage}`, { entry, manifest });
+    entries.push(entry);
+  }
+  return entries;
+}
+
+async function planOne(
+  inputs: StageInputs,
+  facts: { gitCommit: string; buildTime: Date; runId: string },
+  predicted: Map<string, { entry: PlanEntry; manifest?: StageManifest }>,
+): Promise<{ entry: PlanEntry; manifest?: StageManifest }> {
+  const pipeline = loadPipelineFile(inputs.pipelineFile, { workspaceRoot: inputs.workspaceRoot });
+  const from = pipeline.stages.find((stage) => stage.name === inputs.stage)?.from;
+  const parentKey = from?.kind === 'stage' ? `${from.pipeline}/${from.stage}` : undefined;
+  const parent = parentKey ? predicted.get(parentKey) : undefined;
+  const entryOf = (outcome: BakeOutcome, reasons: string[], fingerprint?: string): PlanEntry => ({ pipeline: pipeline.name, stage: inputs.stage, outcome, reasons, fingerprint });
+  if (parent?.entry.outcome === 'built') return { entry: entryOf('built', [`base ${parentKey} will be built`]) };
+
+  let prepared;
+  try {
+    prepared = prepareStage(inputs, facts, parent?.manifest);
+  } catch (error) {
+    if (error instanceof BaseNotBakedError) return { entry: entryOf('built', [error.message]) };
+    throw error;
+  }
+  if (!parent && prepared.base.manifest && from?.kind === 'stage') {
+    for (const builder of prepared.builders) {
+      const query = { ...artifactQuery(prepared, builder, prepared.base.manifest.fingerprint), pipeline: from.pipeline, stage: from.stage };
+      if (!(await builderFor(builder.config.type).verifyArtifact(prepared.baseImages[builder.name], query))) {
+        return { entry: entryOf('built', [`base ${parentKey} artifact ${prepared.baseImages[builder.name]} is gone`]) };
+      }
+    }
+  }
+  const fingerprint = fingerprintOf(prepared, inputs);
+  if (prepared.previous && (await previousIsCurrent(prepared, fingerprint.value))) {
+    return { entry: entryOf('cached', ['manifest is current'], fingerprint.value), manifest: prepared.previous };
+  }
+  const adopted: StageManifest['builds'] = [];
+  for (const builder of prepared.builders) {
+    const context = templateContext({
+      pipeline,
+      stage: prepared.stage,
+      variables: prepared.variables.values,
+      baseArtifactId: prepared.baseImages[builder.name],
+      ...facts,
+      env: prepared.env,
+      workspaceRoot: inputs.workspaceRoot,
+    });
+    const config = renderStage(prepared.pipeline, prepared.stage, context).builders.find((entry) => entry.name === builder.name)!.config;
+    const found = await builderFor(builder.config.type).findArtifact({ ...artifactQuery(prepared, builder, fingerprint.value, config), lookOnly: true });
+    if (!found) return { entry: entryOf('built', changedParts(prepared.previous?.fingerprint_inputs, fingerprint.parts), fingerprint.value) };
+    adopted.push({ name: builder.name, builder_type: builder.config.type, build_time: 0, files: null, artifact_id: found.id, packer_run_uuid: 'plan', custom_data: {} });
+  }
+  const manifest: StageManifest = { ...placeholderManifest, builds: adopted, pipeline: pipeline.name, stage: inputs.stage, fingerprint: fingerprint.value };
+  return { entry: entryOf('adopted', ['the provider holds an artifact of this fingerprint'], fingerprint.value), manifest };
+}
+
+/** The parts of a predicted parent manifest that a child's plan does not read. */
+const placeholderManifest: StageManifest = {
+  builds: [],
+  last_run_uuid: 'plan',
+  pipeline: '',
+  stage: '',
+  fingerprint: '',
+  fingerprint_inputs: {},
+  outcome: 'built',
+  base: { kind: 'image', ref: '', artifacts: {} },
+  duration_seconds: 0,
+};

@@ -1,0 +1,120 @@
+import { manifestPath, readManifest, type StageManifest } from '../artifacts/manifest';
+import type { ArtifactQuery } from '../builders/builder';
+import { builderFor } from '../builders/registry';
+import { loadPipelineFile } from '../pipeline/load';
+import { redactorFor, type Redactor } from '../pipeline/redact';
+import { renderValue, templateContext } from '../pipeline/template';
+import type { Pipeline, Stage, StageBuilder } from '../pipeline/types';
+import { resolveVariables, type ResolvedVariables } from '../pipeline/variables';
+import { fingerprintStage, type Fingerprint } from './fingerprint';
+import { baseImageFor, resolveBase, type ResolvedBase } from './resolve-base';
+
+export interface StageInputs {
+  workspaceRoot: string;
+  /** Pipeline file, relative to the workspace root. */
+  pipelineFile: string;
+  stage: string;
+  vars?: string[] | Record<string, string>;
+  varFiles?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Builder names (or types) to restrict to. */
+  only?: string[];
+  /** Build outputs of the baked-in Nx projects, relative to the workspace root. */
+  bakedOutputs?: string[];
+}
+
+/** A stage with everything needed to decide what to do with it: what `bake` and `plan` share. */
+export interface PreparedStage {
+  pipeline: Pipeline;
+  stage: Stage;
+  variables: ResolvedVariables;
+  redactor: Redactor;
+  builders: StageBuilder[];
+  base: ResolvedBase;
+  /** The base artifact (or external reference) each builder starts from. */
+  baseImages: Record<string, string>;
+  /** The stage's manifest as the last bake (or Nx's cache) left it. */
+  previous?: StageManifest;
+  manifestPath: string;
+  gitCommit: string;
+  buildTime: Date;
+  runId: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function prepareStage(inputs: StageInputs, facts: { gitCommit: string; buildTime: Date; runId: string }, parentManifest?: StageManifest): PreparedStage {
+  const { workspaceRoot } = inputs;
+  const env = inputs.env ?? process.env;
+  const pipeline = loadPipelineFile(inputs.pipelineFile, { workspaceRoot });
+  const stage = findStage(pipeline, inputs.stage);
+  const variables = resolveVariables(pipeline, { vars: inputs.vars, varFiles: inputs.varFiles, env, workspaceRoot });
+  const builders = selectBuilders(stage, inputs.only);
+  const base = parentManifest && stage.from.kind === 'stage' ? { kind: 'stage' as const, ref: `${stage.from.pipeline}/${stage.from.stage}`, manifest: parentManifest } : resolveBase(stage, workspaceRoot);
+  // An external base may itself be a template (`{{ var.base_image }}`): it is rendered before anything else.
+  const context = templateContext({ pipeline, stage, variables: variables.values, ...facts, env, workspaceRoot });
+  const from = renderValue(stage.from, context, { pipeline, path: ['stages', pipeline.stages.indexOf(stage), 'from'] }) as Stage['from'];
+  const path = manifestPath(workspaceRoot, pipeline.name, stage.name);
+  return {
+    pipeline,
+    stage,
+    variables,
+    redactor: redactorFor(pipeline, variables),
+    builders,
+    base,
+    baseImages: Object.fromEntries(builders.map((builder) => [builder.name, baseImageFor({ ...stage, from }, builder, base)])),
+    previous: safeReadManifest(path),
+    manifestPath: path,
+    env,
+    ...facts,
+  };
+}
+
+export function fingerprintOf(prepared: PreparedStage, inputs: StageInputs): Fingerprint {
+  return fingerprintStage({
+    pipeline: prepared.pipeline,
+    stage: prepared.stage,
+    workspaceRoot: inputs.workspaceRoot,
+    variables: prepared.variables.values,
+    sensitive: prepared.variables.sensitive,
+    base: prepared.baseImages,
+    bakedOutputs: inputs.bakedOutputs ?? [],
+  });
+}
+
+export function artifactQuery(prepared: PreparedStage, builder: StageBuilder, fingerprint: string, config = builder.config): ArtifactQuery {
+  return { builderName: builder.name, config, pipeline: prepared.pipeline.name, stage: prepared.stage.name, fingerprint };
+}
+
+/** Whether the recorded manifest is current: same fingerprint, and every builder's artifact still exists with it. */
+export async function previousIsCurrent(prepared: PreparedStage, fingerprint: string): Promise<boolean> {
+  const previous = prepared.previous;
+  if (previous?.fingerprint !== fingerprint) return false;
+  for (const builder of prepared.builders) {
+    const build = previous.builds.find((entry) => entry.name === builder.name);
+    if (!build || !(await builderFor(builder.config.type).verifyArtifact(build.artifact_id, artifactQuery(prepared, builder, fingerprint)))) return false;
+  }
+  return true;
+}
+
+function safeReadManifest(path: string): StageManifest | undefined {
+  try {
+    return readManifest(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function findStage(pipeline: Pipeline, name: string): Stage {
+  const stage = pipeline.stages.find((candidate) => candidate.name === name);
+  if (!stage) throw new Error(`pipeline ${pipeline.name} (${pipeline.file}) has no stage named ${name}`);
+  return stage;
+}
+
+function selectBuilders(stage: Stage, only: string[] | undefined): StageBuilder[] {
+  if (!only?.length) return stage.builders;
+  const selected = stage.builders.filter((builder) => only.includes(builder.name) || only.includes(builder.config.type));
+  if (!selected.length) {
+    throw new Error(`stage ${stage.name} has no builder matching --only=${only.join(',')} (it has: ${stage.builders.map((b) => b.name).join(', ')})`);
+  }
+  return selected;
+}
