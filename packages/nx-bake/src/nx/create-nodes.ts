@@ -1,6 +1,6 @@
 import { createNodesFromFiles, hashArray, readJsonFile, writeJsonFile, type CreateNodes, type CreateNodesResult, type ProjectConfiguration } from '@nx/devkit';
 import { workspaceDataDirectory } from 'nx/src/devkit-internals';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadPipelineFile } from '../pipeline/load';
 import { stageFolderDiagnostics } from '../pipeline/stage-folders';
@@ -10,8 +10,13 @@ import { stageBakeTarget } from './stage-targets';
 
 export const PIPELINE_GLOB = '**/pipeline.{yaml,yml}';
 
-/** Bumped when the shape of inferred projects changes, so cached results from an older plugin are not reused. */
-const CACHE_VERSION = '1';
+/** Results inferred by another build of the plugin are never reused: the key includes the plugin's own code. */
+const CACHE_VERSION = hashArray(
+  readdirSync(__dirname)
+    .filter((name) => /\.[jt]s$/.test(name))
+    .sort()
+    .map((name) => readFileSync(join(__dirname, name), 'utf8')),
+);
 
 /**
  * One Nx project per pipeline (its `bake` runs every stage in order) and one per stage (its root is the
@@ -91,6 +96,7 @@ function inferPipelineProjects(
         metadata: { description: `Bake every stage of the ${pipeline.name} pipeline, in order` },
       },
       [targets.validate]: validateTarget(file),
+      [targets.plan]: planTarget(file, undefined, pipeline.stages.flatMap((stage) => stage.bakes)),
     },
     metadata: { nxBake: { pipeline: pipeline.name, pipelineFile: file, stages: stageProjects } },
   };
@@ -107,7 +113,10 @@ function inferPipelineProjects(
       root: stage.root,
       projectType: 'application',
       tags: ['nx-bake:stage', `nx-bake:pipeline:${pipeline.name}`],
-      targets: { [targets.bake]: stageBakeTarget(pipeline, stage, workspaceRoot, targets) },
+      targets: {
+        [targets.bake]: stageBakeTarget(pipeline, stage, workspaceRoot, targets),
+        [targets.plan]: planTarget(file, stage.name, pipeline.stages.flatMap((entry) => entry.bakes)),
+      },
       metadata: { nxBake: metadata },
     };
   }
@@ -120,6 +129,17 @@ function validateTarget(file: string) {
     cache: false,
     options: { pipeline: file },
     metadata: { description: 'Check the pipeline: syntax, schema, references, cycles, files and templates' },
+  };
+}
+
+/** Plans read the baked-in build outputs, so those are built first: a plan must match the bake that follows. */
+function planTarget(file: string, stage: string | undefined, bakes: string[]) {
+  return {
+    executor: 'nx-bake:plan',
+    cache: false,
+    options: stage ? { pipeline: file, stage } : { pipeline: file },
+    dependsOn: bakes.length ? [{ projects: [...new Set(bakes)], target: 'build' }] : [],
+    metadata: { description: 'Show what a bake would do with each stage (cached, adopted or built, and why), without building' },
   };
 }
 
