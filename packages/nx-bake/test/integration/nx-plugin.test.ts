@@ -47,6 +47,8 @@ describe('nx-bake in an Nx workspace', () => {
       { projects: ['images-os-base', 'images-app-base', 'images-app'], target: 'bake', params: 'forward' },
     ]);
     expect(project.targets.validate.executor).toBe('nx-bake:validate');
+    // A plan reads the baked-in build outputs, so they are built first.
+    expect(project.targets.plan).toMatchObject({ executor: 'nx-bake:plan', dependsOn: [{ projects: ['site'], target: 'build' }] });
   });
 
   it('draws os-base <- app-base <- app -> site in the graph', () => {
@@ -64,5 +66,68 @@ describe('nx-bake in an Nx workspace', () => {
     const result = workspace.nx(['run', 'images:validate']);
     expect(result.output).toContain('pipeline images is valid (3 stages)');
     expect(result.status).toBe(0);
+  });
+});
+
+describe('a broken pipeline in an Nx workspace', () => {
+  let workspace: TestWorkspace;
+  const broken = `name: broken
+builders:
+  local:
+    type: docker
+stages:
+  - name: base
+    from:
+      image: debian:bookworm
+    provisoners: []
+  - name: app
+    from:
+      stage: bsae
+    provisioners:
+      - type: shell
+        inline: [echo hi]
+  - name: lonely
+    from:
+      image: debian:bookworm
+`;
+
+  beforeAll(() => {
+    workspace = createWorkspace({
+      name: 'nx-plugin-broken',
+      files: {
+        'pipelines/broken/pipeline.yaml': broken,
+        'pipelines/broken/base/setup.sh': 'true\n',
+        'pipelines/broken/app/setup.sh': 'true\n',
+      },
+    });
+  });
+  afterAll(() => workspace.remove());
+
+  it('keeps the graph working and reports every problem at once, as file:line:col', () => {
+    expect(workspace.nx(['show', 'projects', '--json']).status).toBe(0);
+    const result = workspace.nx(['run', 'broken:validate']);
+    expect(result.status).not.toBe(0);
+    const lines = result.output.split('\n').filter((line) => line.startsWith('pipelines/broken/pipeline.yaml:'));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^pipelines\/broken\/pipeline\.yaml:9:5: .*'provisoners'.*did you mean 'provisioners'/),
+        expect.stringMatching(/^pipelines\/broken\/pipeline\.yaml:12:14: unknown stage 'bsae' in from/),
+      ]),
+    );
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(result.output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  });
+
+  it('fails the bake with the same messages instead of building', () => {
+    const result = workspace.nx(['run', 'broken:bake']);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/pipelines\/broken\/pipeline\.yaml:12:14: /);
+  });
+
+  it('names a stage without files in its folder', () => {
+    workspace.write('pipelines/broken/pipeline.yaml', broken.replace('    provisoners: []\n', '').replace('stage: bsae', 'stage: base'));
+    const result = workspace.nx(['run', 'broken:validate']);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/pipelines\/broken\/pipeline\.yaml:15:11: stage 'lonely' has no files in its folder pipelines\/broken\/lonely\//);
   });
 });

@@ -23,7 +23,7 @@ export default async function validateExecutor(options: ValidateExecutorOptions,
       varFiles: asList(options.varFile),
       requireStageFolders: true,
     });
-    console.log(`${options.pipeline}: pipeline ${pipeline.name} is valid (${pipeline.stages.length} stages)`);
+    console.log(`${options.pipeline}: pipeline ${pipeline.name} is valid (${pipeline.stages.length} ${pipeline.stages.length === 1 ? 'stage' : 'stages'})`);
     return { success: true };
   } catch (error) {
     process.stderr.write(`${describeError(error)}\n`);

@@ -1,6 +1,6 @@
 import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import { starterPipeline } from './starter-pipeline';
+import { STARTER_SCRIPT, starterPipeline } from './starter-pipeline';
 
 export interface InitGeneratorOptions {
   name?: string;
@@ -25,4 +25,5 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorOp
   if (tree.exists(file)) return;
   const schemaPath = posix.relative(directory, 'node_modules/nx-bake/schema/pipeline.schema.json');
   tree.write(file, starterPipeline(name, options.baseImage ?? 'debian:bookworm', schemaPath));
+  tree.write(posix.join(directory, 'base', 'setup.sh'), STARTER_SCRIPT, { mode: '755' });
 }

@@ -22,7 +22,15 @@ stages:
       image: "{{ var.base_image }}"
     provisioners:
       - type: shell
-        inline:
-          - echo "baked by nx-bake at {{ isotime('2006-01-02T15:04:05Z07:00') }}" > /etc/nx-bake-release
+        script: base/setup.sh
+        environment_vars:
+          - "BUILT_AT={{ isotime('2006-01-02T15:04:05Z07:00') }}"
 `;
 }
+
+/** The first stage's script: each stage keeps its files in a folder of its own, its Nx project. */
+export const STARTER_SCRIPT = `#!/bin/sh
+# Runs inside the build instance of the base stage.
+set -eu
+echo "baked by nx-bake at $BUILT_AT" > /etc/nx-bake-release
+`;
