@@ -50,9 +50,11 @@ export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
     },
   };
   const state: BuildState = {};
+  const steps = builder.steps(request);
+  reporter.steps?.(source, steps.map((step) => step.name));
   try {
     await runSteps(
-      builder.steps(request),
+      steps,
       state,
       { signal: options.signal, log },
       {

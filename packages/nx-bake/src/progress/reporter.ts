@@ -2,6 +2,8 @@
 export interface Reporter {
   /** A line of a stage's own output (messages and provisioner output), already redacted. */
   line(source: string, text: string, level?: 'info' | 'warn' | 'output'): void;
+  /** The steps a source will go through, once known (a tree shows them ahead). */
+  steps?(source: string, names: string[]): void;
   stepStarted(source: string, step: string): void;
   stepFinished(source: string, step: string, error?: unknown): void;
   /** Ends the report; resolves when everything is written. */

@@ -6,7 +6,7 @@ describe('nx g nx-bake:init', () => {
   let workspace: TestWorkspace;
 
   beforeAll(() => {
-    workspace = createWorkspace({ name: 'init', files: { 'nx.json': JSON.stringify({ neverConnectToCloud: true }) } });
+    workspace = createWorkspace({ name: 'init', files: { 'nx.json': JSON.stringify({ neverConnectToCloud: true, analytics: false }) } });
   });
   afterAll(() => workspace.remove());
 

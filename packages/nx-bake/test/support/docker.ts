@@ -47,3 +47,25 @@ function demux(buffer: Buffer): string {
   }
   return text;
 }
+
+/** A container `create` event, as the engine recorded it (its labels are in `Actor.Attributes`). */
+export interface ContainerEvent {
+  id: string;
+  time: number;
+  attributes: Record<string, string>;
+}
+
+/**
+ * The engine's own record of the containers created between two moments (seconds since the epoch, with
+ * fractions) that carry a label: counts builds without asking nx-bake.
+ */
+export async function containerCreates(since: number, until: number, label: string): Promise<ContainerEvent[]> {
+  const stream = await docker.getEvents({ since, until, filters: { type: ['container'], event: ['create'], label: [label] } });
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as { id: string; time: number; Actor: { Attributes: Record<string, string> } })
+    .map((event) => ({ id: event.id, time: event.time, attributes: event.Actor.Attributes }));
+}

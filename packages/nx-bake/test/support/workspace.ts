@@ -33,7 +33,7 @@ export function createWorkspace(options: { copy?: string[]; files?: Record<strin
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'test-workspace', private: true, workspaces: ['apps/*'] }, null, 2));
   writeFileSync(
     join(root, 'nx.json'),
-    JSON.stringify({ neverConnectToCloud: true, plugins: [{ plugin: 'nx-bake', options: {} }] }, null, 2),
+    JSON.stringify({ neverConnectToCloud: true, analytics: false, plugins: [{ plugin: 'nx-bake', options: {} }] }, null, 2),
   );
   writeFileSync(join(root, '.gitignore'), 'node_modules\ndist\n.nx\n');
   for (const path of options.copy ?? []) cpSync(join(repoRoot, path), join(root, path), { recursive: true });
