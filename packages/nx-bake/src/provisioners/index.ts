@@ -1,3 +1,4 @@
+import { sleep } from '../util/sleep';
 import type { ProvisionerConfig } from '../pipeline/types';
 import { parseDuration } from '../util/duration';
 import { ansibleProvisioner } from './ansible';
@@ -65,19 +66,4 @@ async function withTimeout(run: Provisioner, config: ProvisionerConfig, context:
   } finally {
     clearTimeout(timeout);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new Error('interrupted'));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error('interrupted'));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

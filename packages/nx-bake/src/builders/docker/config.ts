@@ -1,4 +1,5 @@
 import type { BuilderConfig } from '../../pipeline/types';
+import { ConfigFields } from '../config-fields';
 
 /** The docker builder's configuration, validated and with defaults filled in. */
 export interface DockerBuilderConfig {
@@ -32,43 +33,14 @@ const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-
 const TAG = /^[\w][\w.-]{0,127}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-type Scalar = string | number | boolean;
-
 /** Validates a `type: docker` builder config; a bad field is an Error naming it. */
 export function parseDockerBuilderConfig(raw: BuilderConfig, builderName = 'docker'): DockerBuilderConfig {
-  const fail = (field: string, problem: string): never => {
-    throw new Error(`builder "${builderName}" (docker): "${field}" ${problem}`);
-  };
-  if (raw.type !== 'docker') fail('type', `must be "docker", got ${JSON.stringify(raw.type)}`);
-  for (const field of Object.keys(raw)) {
-    if (!FIELDS.includes(field)) fail(field, `is not a docker builder field (known: ${FIELDS.join(', ')})`);
-  }
-
-  const optionalString = (field: string): string | undefined => {
-    const value = raw[field];
-    if (value === undefined || value === null || value === '') return undefined;
-    return typeof value === 'string' ? value : fail(field, `must be a string, got ${typeof value}`);
-  };
-  const bool = (field: string): boolean => {
-    const value = raw[field] ?? false;
-    return typeof value === 'boolean' ? value : fail(field, `must be true or false, got ${JSON.stringify(value)}`);
-  };
-  const stringMap = (field: string, keyPattern?: RegExp): Record<string, string> => {
-    const value = raw[field] ?? {};
-    if (typeof value !== 'object' || Array.isArray(value)) return fail(field, 'must be a map of names to values');
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, entry]) => {
-        if (keyPattern && !keyPattern.test(key)) fail(`${field}.${key}`, 'is not a valid name');
-        if (!['string', 'number', 'boolean'].includes(typeof entry)) fail(`${field}.${key}`, 'must be a string, number or boolean');
-        return [key, String(entry as Scalar)];
-      }),
-    );
-  };
-  const stringList = (field: string): string[] => {
-    const value = raw[field] ?? [];
-    if (!Array.isArray(value)) return fail(field, 'must be a list of strings');
-    return value.map((entry, index) => (typeof entry === 'string' ? entry : fail(`${field}[${index}]`, 'must be a string')));
-  };
+  const fields = new ConfigFields(raw, builderName, 'docker', FIELDS);
+  const fail = fields.fail.bind(fields);
+  const optionalString = fields.optionalString.bind(fields);
+  const bool = (field: string) => fields.bool(field);
+  const stringMap = fields.stringMap.bind(fields);
+  const stringList = fields.stringList.bind(fields);
 
   const repository = optionalString('repository');
   if (repository !== undefined && !REPOSITORY.test(repository)) fail('repository', `"${repository}" is not a valid Docker repository name (lowercase, e.g. registry:5000/team/app)`);
