@@ -6,6 +6,7 @@ import type { StageMetadata } from '../../nx/names';
 import { asList } from '../../nx/option-lists';
 import { describeError } from '../../nx/report-error';
 import { outcomeLine } from '../../nx/outcome-line';
+import { pipelineFiles } from '../../nx/pipeline-files';
 import { ListrReporter } from '../../progress/listr-reporter';
 import { PlainReporter } from '../../progress/plain-reporter';
 import { isInteractive } from '../../progress/reporter';
@@ -19,16 +20,6 @@ export interface BakeExecutorOptions {
   onError?: 'cleanup' | 'abort';
   only?: string | string[];
   force?: boolean;
-}
-
-/** Pipeline name → pipeline file, from the plugin's project metadata. */
-function pipelineFiles(context: ExecutorContext): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const project of Object.values(context.projectsConfigurations.projects)) {
-    const nxBake = project.metadata?.nxBake as StageMetadata | undefined;
-    if (nxBake?.pipeline && nxBake.pipelineFile) files[nxBake.pipeline] = nxBake.pipelineFile;
-  }
-  return files;
 }
 
 export default async function bakeExecutor(options: BakeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {

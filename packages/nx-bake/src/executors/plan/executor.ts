@@ -5,7 +5,8 @@ import { planStages, type PlanEntry } from '../../engine/plan-stages';
 import { bakedOutputs } from '../../nx/baked-outputs';
 import { asList } from '../../nx/option-lists';
 import { describeError } from '../../nx/report-error';
-import { stageOrder } from '../../pipeline/graph';
+import { pipelineFiles } from '../../nx/pipeline-files';
+import { refKey, stageOrder, type StageRef } from '../../pipeline/graph';
 import { loadPipelineFile } from '../../pipeline/load';
 import type { Pipeline } from '../../pipeline/types';
 
@@ -22,16 +23,17 @@ export interface PlanExecutorOptions {
 export default async function planExecutor(options: PlanExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
     const pipeline = loadPipelineFile(options.pipeline, { workspaceRoot: context.root });
-    const stages = stagesToPlan(pipeline, options.stage);
+    const files = pipelineFiles(context);
+    const stages = stagesToPlan(pipeline, options.stage, (name) => (files[name] ? loadPipelineFile(files[name], { workspaceRoot: context.root }) : undefined));
     const plan = await planStages(
-      stages.map((stage) => ({
+      stages.map(({ pipeline: owner, stage }) => ({
         workspaceRoot: context.root,
-        pipelineFile: options.pipeline,
+        pipelineFile: owner.file,
         stage,
         vars: asList(options.var),
         varFiles: asList(options.varFile),
         only: asList(options.only, true),
-        bakedOutputs: bakedOutputs(pipeline.stages.find((entry) => entry.name === stage)!.bakes, context),
+        bakedOutputs: bakedOutputs(owner.stages.find((entry) => entry.name === stage)!.bakes, context),
       })),
     );
     if (options.outputFile) {
@@ -47,17 +49,27 @@ export default async function planExecutor(options: PlanExecutorOptions, context
   }
 }
 
-/** The stage and its ancestors in the same pipeline (whether they will be built decides the stage), or all. */
-function stagesToPlan(pipeline: Pipeline, stage: string | undefined): string[] {
-  const order = stageOrder([pipeline]).map((ref) => ref.stage);
-  if (!stage) return order;
+/**
+ * The stage (or every stage) and the stages it is built from, parents first, in this pipeline or another
+ * one: a bake through Nx bakes those bases first, and whether they will be built decides their children.
+ */
+function stagesToPlan(pipeline: Pipeline, stage: string | undefined, loadPipeline: (name: string) => Pipeline | undefined): { pipeline: Pipeline; stage: string }[] {
+  const pipelines = new Map([[pipeline.name, pipeline]]);
   const chain = new Set<string>();
-  for (let name: string | undefined = stage; name && !chain.has(name); ) {
-    chain.add(name);
-    const from: Pipeline['stages'][number]['from'] | undefined = pipeline.stages.find((entry) => entry.name === name)?.from;
-    name = from?.kind === 'stage' && from.pipeline === pipeline.name ? from.stage : undefined;
+  for (const start of stage ? [stage] : pipeline.stages.map((entry) => entry.name)) {
+    for (let ref: StageRef | undefined = { pipeline: pipeline.name, stage: start }; ref && !chain.has(refKey(ref)); ) {
+      const owner: Pipeline | undefined = pipelines.get(ref.pipeline) ?? loadPipeline(ref.pipeline);
+      if (!owner) break;
+      pipelines.set(owner.name, owner);
+      chain.add(refKey(ref));
+      const from: Pipeline['stages'][number]['from'] | undefined = owner.stages.find((entry) => entry.name === ref!.stage)?.from;
+      ref = from?.kind === 'stage' ? { pipeline: from.pipeline, stage: from.stage } : undefined;
+    }
   }
-  return order.filter((name) => chain.has(name));
+  const others = [...pipelines.values()].filter((entry) => entry !== pipeline);
+  return stageOrder([...others, pipeline])
+    .filter((ref) => chain.has(refKey(ref)))
+    .map((ref) => ({ pipeline: pipelines.get(ref.pipeline)!, stage: ref.stage }));
 }
 
 export function formatPlan(plan: PlanEntry[]): string {
