@@ -1,7 +1,7 @@
 import type { Config } from 'jest';
 
 const config: Config = {
-  projects: ['<rootDir>/packages/nx-bake'],
+  projects: ['<rootDir>/packages/nx-bake', '<rootDir>/packages/fake-digitalocean'],
   // Integration tests start real containers and ansible runs; they bound their own waits.
   testTimeout: 600_000,
 };

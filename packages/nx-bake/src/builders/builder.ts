@@ -59,4 +59,6 @@ export interface Builder {
   findArtifact(query: ArtifactQuery): Promise<Artifact | undefined>;
   /** Whether a recorded artifact still exists and carries the stage and fingerprint it was recorded with. */
   verifyArtifact(artifactId: string, query: ArtifactQuery): Promise<boolean>;
+  /** Credentials the builder reads on its own (e.g. a token from the environment): redacted like sensitive variables. */
+  secrets?(config: BuilderConfig): string[];
 }

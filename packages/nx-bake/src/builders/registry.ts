@@ -1,8 +1,10 @@
 import type { Builder } from './builder';
+import { DigitalOceanBuilder } from './digitalocean';
 import { DockerBuilder } from './docker';
 
 const factories: Record<string, () => Builder> = {
   docker: () => new DockerBuilder(),
+  digitalocean: () => new DigitalOceanBuilder(),
 };
 
 export function builderTypes(): string[] {

@@ -58,6 +58,10 @@ export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
       state,
       { signal: options.signal, log },
       {
+        // --onError=abort keeps a failed instance for debugging; an interrupt never keeps one.
+        beforeCleanup: (failure) => {
+          if (failure && request.onError === 'abort' && !options.signal.aborted) state.keepInstance = true;
+        },
         onStepStart: (step) => reporter.stepStarted(source, step),
         onStepEnd: (step, error) => {
           log.flush();

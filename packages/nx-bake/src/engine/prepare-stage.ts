@@ -54,11 +54,13 @@ export function prepareStage(inputs: StageInputs, facts: { gitCommit: string; bu
   const context = templateContext({ pipeline, stage, variables: variables.values, ...facts, env, workspaceRoot });
   const from = renderValue(stage.from, context, { pipeline, path: ['stages', pipeline.stages.indexOf(stage), 'from'] }) as Stage['from'];
   const path = manifestPath(workspaceRoot, pipeline.name, stage.name);
+  const redactor = redactorFor(pipeline, variables);
+  for (const builder of builders) builderFor(builder.config.type).secrets?.(builder.config).forEach((secret) => redactor.add(secret));
   return {
     pipeline,
     stage,
     variables,
-    redactor: redactorFor(pipeline, variables),
+    redactor,
     builders,
     base,
     baseImages: Object.fromEntries(builders.map((builder) => [builder.name, baseImageFor({ ...stage, from }, builder, base)])),
@@ -110,8 +112,9 @@ function findStage(pipeline: Pipeline, name: string): Stage {
   return stage;
 }
 
+/** `--only` picks among every builder the stage can use; without it, the stage's default builders bake. */
 function selectBuilders(stage: Stage, only: string[] | undefined): StageBuilder[] {
-  if (!only?.length) return stage.builders;
+  if (!only?.length) return stage.builders.filter((builder) => stage.defaultBuilders.includes(builder.name));
   const selected = stage.builders.filter((builder) => only.includes(builder.name) || only.includes(builder.config.type));
   if (!selected.length) {
     throw new Error(`stage ${stage.name} has no builder matching --only=${only.join(',')} (it has: ${stage.builders.map((b) => b.name).join(', ')})`);

@@ -112,8 +112,10 @@ export function checkPipeline(input: CheckInput): Diagnostic[] {
         report([...path, 'name'], `duplicate stage name '${stage.name}' (first declared on line ${line})`, 'value');
       }
     }
-    const stageBuilders = checkStageBuilders(stage, path, builderNames, defaultBuilders, report);
-    checkFrom(stage, path, input.name, stageNames, builderNames, stageBuilders, report);
+    // A stage that names no builders may be baked with any of them (`--only`), and by default with default_builders.
+    const stageBuilders = checkStageBuilders(stage, path, builderNames, builderNames, report);
+    const bakedByDefault = Array.isArray(stage.builders) ? stageBuilders : defaultBuilders;
+    checkFrom(stage, path, input.name, stageNames, builderNames, stageBuilders, bakedByDefault, report);
     checkProvisioners(stage, path, builderNames, stageBuilders, input, report);
     for (const key of ['from', 'builder_overrides', 'provisioners', 'tags']) {
       if (stage[key] !== undefined) checkTemplates(stage[key], [...path, key], report);
@@ -165,6 +167,7 @@ function checkFrom(
   stageNames: string[],
   builderNames: string[],
   stageBuilders: string[],
+  bakedByDefault: string[],
   report: Report,
 ): void {
   const from = stage.from;
@@ -184,7 +187,8 @@ function checkFrom(
         report(at, `from.image names builder '${name}', which this stage does not use (its builders: ${stageBuilders.join(', ')})`, 'key');
       }
     }
-    for (const name of stageBuilders) {
+    // Builders picked only with --only are told at bake time; the default ones must have their image.
+    for (const name of bakedByDefault) {
       if (!named.includes(name) && named.length > 0) report([...fromPath, 'image'], `from.image has no image for builder '${name}'`, 'key');
     }
   }

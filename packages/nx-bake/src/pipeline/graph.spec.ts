@@ -22,6 +22,7 @@ function pipeline(name: string, stages: Record<string, string | undefined>): Pip
         name: stage,
         from: parent === undefined ? { kind: 'image', image: 'debian' } : { kind: 'stage', pipeline: fromPipeline, stage: fromStage! },
         builders: [{ name: 'local', config: { type: 'docker' } }],
+        defaultBuilders: ['local'],
         provisioners: [],
         bakes: [],
         inputs: [],

@@ -32,12 +32,12 @@ describe('the example pipeline (pipelines/images/pipeline.yaml)', () => {
 
   it('normalizes `from`, applies defaults and merges builder overrides, leaving templates unrendered', () => {
     const [osBase, appBase, app] = pipeline.stages;
-    expect(osBase.from).toEqual({ kind: 'image', image: '{{ var.base_image }}' });
+    expect(osBase.from).toEqual({ kind: 'image', image: { local: '{{ var.base_image }}', cloud: 'debian-12-x64' } });
     expect(appBase.from).toEqual({ kind: 'stage', pipeline: 'images', stage: 'os-base' });
     expect(app.from).toEqual({ kind: 'stage', pipeline: 'images', stage: 'app-base' });
-    expect(osBase.builders).toEqual([
-      { name: 'local', config: { type: 'docker', network: 'host', repository: '{{ var.repository }}', tag: '{{ stage.name }}' } },
-    ]);
+    expect(osBase.builders[0]).toEqual({ name: 'local', config: { type: 'docker', network: 'host', repository: '{{ var.repository }}', tag: '{{ stage.name }}' } });
+    expect(osBase.builders.map((builder) => builder.name)).toEqual(['local', 'cloud']);
+    expect(osBase.defaultBuilders).toEqual(['local']);
     expect(app.builders[0].config.changes).toEqual(['CMD ["/usr/local/bin/boot.sh"]', 'EXPOSE 8080', 'ENV WEB_ROOT={{ var.web_root }}']);
     expect(app.builders[0].config.network).toBe('host');
     expect(osBase.bakes).toEqual([]);
@@ -96,7 +96,10 @@ describe('loadPipelineFile', () => {
     expect(pipeline.env).toEqual(['BAKE_TEST_USER']);
     expect(pipeline.defaultBuilders).toEqual(['amd64']);
     const [base, app] = pipeline.stages;
-    expect(base.builders.map((builder) => builder.name)).toEqual(['amd64']);
+    // A stage that names no builders can use them all, and bakes with the default ones unless told --only.
+    expect(base.builders.map((builder) => builder.name)).toEqual(['amd64', 'arm64']);
+    expect(base.defaultBuilders).toEqual(['amd64']);
+    expect(app.defaultBuilders).toEqual(['amd64', 'arm64']);
     expect(app.builders).toEqual([
       { name: 'amd64', config: { type: 'docker', network: 'host', repository: 'example/{{ pipeline.name }}', tag: '{{ stage.name }}-{{ var.region }}' } },
       {

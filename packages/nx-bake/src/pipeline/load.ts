@@ -205,10 +205,11 @@ function toPipeline(data: Raw, name: string, file: string, dir: string): Pipelin
     const result: Stage = {
       name: stage.name as string,
       from: base,
-      builders: ((stage.builders as string[] | undefined) ?? defaultBuilders).map((builder) => ({
+      builders: ((stage.builders as string[] | undefined) ?? Object.keys(builders)).map((builder) => ({
         name: builder,
         config: structuredClone({ ...builders[builder], ...(overrides[builder] ?? {}) }) as BuilderConfig,
       })),
+      defaultBuilders: (stage.builders as string[] | undefined) ?? defaultBuilders,
       provisioners: (stage.provisioners ?? []) as ProvisionerConfig[],
       bakes: (stage.bakes ?? []) as string[],
       inputs: (stage.inputs ?? []) as string[],

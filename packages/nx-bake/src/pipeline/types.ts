@@ -92,7 +92,10 @@ export interface Stage {
   name: string;
   description?: string;
   from: BaseReference;
+  /** Every builder the stage can be baked with: its own `builders`, else all of the pipeline's. */
   builders: StageBuilder[];
+  /** The builders a bake uses without `--only`: the stage's own `builders`, else `default_builders`. */
+  defaultBuilders: string[];
   provisioners: ProvisionerConfig[];
   /** Nx projects whose build output this stage bakes in. */
   bakes: string[];

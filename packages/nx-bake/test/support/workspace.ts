@@ -9,6 +9,8 @@ export interface TestWorkspace {
   root: string;
   /** Runs the workspace's nx with the daemon off; never throws on a non-zero exit. */
   nx(args: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): NxResult;
+  /** Like `nx`, without blocking this process's event loop (for tests that serve something to the bake themselves). */
+  nxAsync(args: string[], options?: { env?: NodeJS.ProcessEnv }): Promise<NxResult>;
   /** Starts nx in its own process group (as a shell would for Ctrl-C). */
   spawnNx(args: string[], options?: { env?: NodeJS.ProcessEnv }): ChildProcess;
   write(path: string, content: string): void;
@@ -74,6 +76,17 @@ export function createWorkspace(options: { copy?: string[]; files?: Record<strin
         maxBuffer: 64 * 1024 * 1024,
       });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}` };
+    },
+    nxAsync(args, opts = {}) {
+      return new Promise((resolve, reject) => {
+        const child = spawn(join(root, 'node_modules', '.bin', 'nx'), args, { cwd: root, env: env(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk) => (stdout += chunk));
+        child.stderr.on('data', (chunk) => (stderr += chunk));
+        child.on('error', reject);
+        child.on('close', (status) => resolve({ status, stdout, stderr, output: `${stdout}\n${stderr}` }));
+      });
     },
     spawnNx(args, opts = {}) {
       return spawn(join(root, 'node_modules', '.bin', 'nx'), args, { cwd: root, env: env(opts.env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,151 @@
+import type Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
+import { LABEL, SNAPSHOT_REPOSITORY } from './labels';
+import { HOLD_COMMAND, startSshdCommand } from './sshd';
+
+export interface DropletContainerSpec {
+  dropletId: number;
+  name: string;
+  tags: string[];
+  localImage: string;
+}
+
+/** The Docker side of droplets: one host-network container per droplet, snapshots by `docker commit`. */
+export class DropletRuntime {
+  constructor(
+    private readonly docker: Docker,
+    private readonly instanceId: string,
+  ) {}
+
+  async imageExists(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Creates and starts the droplet's container; returns its id. */
+  async createAndStart(spec: DropletContainerSpec): Promise<string> {
+    const container = await this.docker.createContainer({
+      name: `fake-do-${this.instanceId.slice(0, 8)}-${spec.dropletId}`,
+      Image: spec.localImage,
+      Cmd: HOLD_COMMAND,
+      Entrypoint: [],
+      Labels: {
+        [LABEL.instance]: this.instanceId,
+        [LABEL.droplet]: String(spec.dropletId),
+        [LABEL.dropletName]: spec.name,
+        [LABEL.tags]: spec.tags.join(','),
+      },
+      HostConfig: { NetworkMode: 'host' },
+    });
+    await container.start();
+    return container.id;
+  }
+
+  /** Starts sshd on `address:port` with root's `authorizedKeys` added; fails when sshd refuses its configuration. */
+  async startSshd(containerId: string, address: string, port: number, authorizedKeys: string[]): Promise<void> {
+    const exec = await this.docker.getContainer(containerId).exec({
+      Cmd: startSshdCommand(address, port, authorizedKeys),
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    output.on('data', (c: Buffer) => chunks.push(c));
+    this.docker.modem.demuxStream(stream, output, output);
+    await new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+    });
+    const { ExitCode } = await exec.inspect();
+    if (ExitCode !== 0) {
+      throw new Error(`sshd did not start (exit ${ExitCode}): ${Buffer.concat(chunks).toString().trim()}`);
+    }
+  }
+
+  async start(containerId: string): Promise<void> {
+    await this.docker.getContainer(containerId).start();
+  }
+
+  /** `graceful`: SIGTERM and up to 10 s (shutdown); otherwise at once (power_off). */
+  async stop(containerId: string, graceful: boolean): Promise<void> {
+    try {
+      await this.docker.getContainer(containerId).stop({ t: graceful ? 10 : 0 });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 304) throw error; // already stopped
+    }
+  }
+
+  async restart(containerId: string): Promise<void> {
+    await this.docker.getContainer(containerId).restart({ t: 5 });
+  }
+
+  async remove(containerId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(containerId).remove({ force: true, v: true });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+  }
+
+  /** `docker commit` of the container as the snapshot image `imageId`; returns its reference and size. */
+  async commit(containerId: string, imageId: number, name: string): Promise<{ ref: string; sizeBytes: number }> {
+    const tag = `${this.instanceId.slice(0, 8)}-${imageId}`;
+    await this.docker.getContainer(containerId).commit({
+      repo: SNAPSHOT_REPOSITORY,
+      tag,
+      comment: `fake-digitalocean snapshot ${imageId}: ${name}`,
+      pause: true,
+      changes: [
+        'CMD ["/bin/bash"]',
+        `LABEL ${LABEL.image}="${imageId}"`,
+        `LABEL ${LABEL.snapshotName}=${JSON.stringify(name.replace(/[\r\n]/g, ' '))}`,
+      ],
+    });
+    const ref = `${SNAPSHOT_REPOSITORY}:${tag}`;
+    const info = await this.docker.getImage(ref).inspect();
+    return { ref, sizeBytes: info.Size };
+  }
+
+  /** Removes a snapshot image; false when a container still uses it (try again after removing that). */
+  async removeImage(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).remove({ noprune: false });
+      return true;
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 404) return true;
+      if (status === 409) return false;
+      throw error;
+    }
+  }
+
+  /** Removes every container, then every image, this instance made. */
+  async removeEverything(): Promise<void> {
+    const filters = JSON.stringify({ label: [`${LABEL.instance}=${this.instanceId}`] });
+    const containers = await this.docker.listContainers({ all: true, filters });
+    await Promise.all(containers.map((c) => this.remove(c.Id)));
+    // Snapshots of droplets made from snapshots are child images: remove the newest first, and retry
+    // what a child still held.
+    for (let pass = 0; pass < 5; pass++) {
+      const images = await this.docker.listImages({ all: true, filters });
+      if (images.length === 0) return;
+      images.sort((a, b) => b.Created - a.Created);
+      for (const image of images) {
+        try {
+          await this.docker.getImage(image.Id).remove({ force: true });
+        } catch (error) {
+          const status = (error as { statusCode?: number }).statusCode;
+          if (status !== 404 && status !== 409) throw error;
+        }
+      }
+    }
+    const left = await this.docker.listImages({ all: true, filters });
+    if (left.length > 0) throw new Error(`could not remove images ${left.map((i) => i.Id).join(', ')}`);
+  }
+}

@@ -1,0 +1,141 @@
+import Docker from 'dockerode';
+import { randomUUID } from 'node:crypto';
+import { handleAdmin } from './admin/routes';
+import { FakeState, stateOf } from './admin/state';
+import { Cloud } from './cloud/cloud';
+import { Contract } from './contract/contract';
+import { DropletRuntime } from './docker/runtime';
+import { Faults } from './faults';
+import { createApiHandler, ResponseTamperer } from './http/api';
+import { listen } from './http/listen';
+import { isLoopback } from './net/probe';
+import { preflight } from './preflight';
+import { Violation, ViolationLog } from './violations';
+
+export const DEFAULT_IMAGES: Record<string, string> = { 'debian-12-x64': 'nx-bake/debian:bookworm' };
+
+export interface FakeDigitalOceanOptions {
+  /** API tokens accepted as `Authorization: Bearer <token>`. */
+  tokens: string[];
+  /** Default 0: a free port. */
+  port?: number;
+  /** A loopback address; default 127.0.0.1. */
+  host?: string;
+  /** Distribution image slug → local Docker image. Default `{ 'debian-12-x64': 'nx-bake/debian:bookworm' }`. */
+  images?: Record<string, string>;
+  docker?: Docker;
+  /** A request that breaks the contract is answered 400 (parameters) or 422 (body), as DigitalOcean would. */
+  strict?: boolean;
+  /** The port sshd listens on in every droplet. Default 22 (DigitalOcean's API has no port field). */
+  sshPort?: number;
+  /** Droplets get 127.77.<addressBlock>.2-254; default a random block no other running fake holds. */
+  addressBlock?: number;
+  /** How long a droplet stays `new` after its container started; default 1000. */
+  activeDelayMs?: number;
+  /** How long every action stays `in-progress` at least; default 300. */
+  actionDelayMs?: number;
+  /** Default: NX_BAKE_DO_SPEC, else shared/specs/ found above this package. */
+  specPath?: string;
+  /** Called for each violation as it is recorded (the CLI prints them). */
+  onViolation?: (violation: Violation) => void;
+}
+
+export interface FakeDigitalOcean {
+  /** `http://127.0.0.1:<port>`: the API base URL (paths start with /v2/). */
+  url: string;
+  port: number;
+  sshPort: number;
+  /** The value of the `fake-digitalocean.instance` label on everything this fake made. */
+  instanceId: string;
+  /** Stops serving and removes every container and image this fake made. */
+  stop(): Promise<void>;
+  /** Back to the start: no droplets, keys, snapshots, actions, tags, faults or violations. */
+  reset(): Promise<void>;
+  state(): FakeState;
+  violations(): Violation[];
+  clearViolations(): void;
+  faults: Faults;
+  testing: {
+    /** Test-only: the next API response body goes through `tamper` before it is validated and sent. */
+    tamperNextResponse(tamper: ResponseTamperer): void;
+  };
+  contract: Contract;
+}
+
+export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions): Promise<FakeDigitalOcean> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host)) throw new Error(`host ${host}: the fake listens on loopback addresses only`);
+  if (!options.tokens?.length) throw new Error('tokens: give at least one API token');
+  const sshPort = options.sshPort ?? 22;
+  const contract = Contract.load(options.specPath);
+  contract.compileAll();
+  const { claim, addresses, docker } = await preflight({ addressBlock: options.addressBlock, sshPort, docker: options.docker });
+
+  const instanceId = randomUUID().replace(/-/g, '');
+  const faults = new Faults();
+  const cloud = new Cloud(
+    { activeDelayMs: options.activeDelayMs ?? 1000, actionDelayMs: options.actionDelayMs ?? 300, sshPort },
+    new DropletRuntime(docker, instanceId),
+    faults,
+    addresses,
+    options.images ?? DEFAULT_IMAGES,
+  );
+  const violations = new ViolationLog(options.onViolation);
+  let tamperers: ResponseTamperer[] = [];
+  let baseUrl = '';
+  const reset = async (): Promise<void> => {
+    await cloud.reset();
+    violations.clear();
+    tamperers = [];
+  };
+  const api = createApiHandler({
+    contract,
+    cloud,
+    tokens: options.tokens,
+    strict: options.strict ?? false,
+    violations,
+    baseUrl: () => baseUrl,
+    takeTamperer: () => tamperers.shift(),
+  });
+  const admin = {
+    faults,
+    state: () => stateOf(cloud),
+    violations: () => violations.all(),
+    clearViolations: () => violations.clear(),
+    reset,
+  };
+  const http = await listen(host, options.port ?? 0, (req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://fake').pathname;
+    return pathname.startsWith('/_fake/') ? handleAdmin(admin, req, res, pathname) : api(req, res);
+  }).catch((error: Error) => {
+    claim.release();
+    throw error;
+  });
+  baseUrl = `http://${host}:${http.port}`;
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      await http.close();
+      try {
+        await cloud.shutdown();
+      } finally {
+        claim.release();
+      }
+    })());
+
+  return {
+    url: baseUrl,
+    port: http.port,
+    sshPort,
+    instanceId,
+    stop,
+    reset,
+    state: () => stateOf(cloud),
+    violations: () => violations.all(),
+    clearViolations: () => violations.clear(),
+    faults,
+    testing: { tamperNextResponse: (tamper) => void tamperers.push(tamper) },
+    contract,
+  };
+}

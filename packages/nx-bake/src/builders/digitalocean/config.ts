@@ -1,0 +1,91 @@
+import type { BuilderConfig } from '../../pipeline/types';
+import { parseDuration } from '../../util/duration';
+import { ConfigFields } from '../config-fields';
+
+export const DEFAULT_API_URL = 'https://api.digitalocean.com';
+
+/** The digitalocean builder's configuration (Packer's field names), validated and with defaults filled in. */
+export interface DigitalOceanBuilderConfig {
+  type: 'digitalocean';
+  apiToken: string;
+  apiUrl: string;
+  region: string;
+  size: string;
+  dropletName?: string;
+  snapshotName?: string;
+  userData?: string;
+  monitoring: boolean;
+  ipv6: boolean;
+  vpcUuid?: string;
+  /** Extra tags on the build droplet (ours are added: `nx-bake`, the run and the stage). */
+  tags: string[];
+  stateTimeoutMs: number;
+  snapshotTimeoutMs: number;
+  /** How long a graceful shutdown may take before the droplet is powered off. */
+  shutdownTimeoutMs: number;
+  /** How often droplet and action states are polled. */
+  pollIntervalMs: number;
+  /** The `ssh_*` fields, for the SSH communicator. */
+  ssh: Record<string, unknown>;
+}
+
+const FIELDS = [
+  'type',
+  'api_token',
+  'api_url',
+  'region',
+  'size',
+  'droplet_name',
+  'snapshot_name',
+  'user_data',
+  'monitoring',
+  'ipv6',
+  'vpc_uuid',
+  'tags',
+  'state_timeout',
+  'snapshot_timeout',
+  'shutdown_timeout',
+  'poll_interval',
+];
+
+/**
+ * Validates a `type: digitalocean` builder config. The token comes from `api_token` (a sensitive variable)
+ * or, as with Packer, DIGITALOCEAN_TOKEN / DIGITALOCEAN_ACCESS_TOKEN; the API URL may be overridden by
+ * `api_url` or DIGITALOCEAN_API_URL (a test cloud, a proxy).
+ */
+export function parseDigitalOceanBuilderConfig(raw: BuilderConfig, builderName = 'digitalocean', env: NodeJS.ProcessEnv = process.env): DigitalOceanBuilderConfig {
+  const sshFields = Object.keys(raw).filter((field) => field.startsWith('ssh_') || field === 'pause_before_connecting');
+  const fields = new ConfigFields(raw, builderName, 'digitalocean', [...FIELDS, ...sshFields]);
+  const duration = (field: string, fallback: string) => {
+    const text = fields.optionalString(field) ?? fallback;
+    try {
+      return parseDuration(text);
+    } catch {
+      return fields.fail(field, `"${text}" is not a duration like 30s, 5m or 1h`);
+    }
+  };
+  const apiToken =
+    fields.optionalString('api_token') ??
+    env.DIGITALOCEAN_TOKEN ??
+    env.DIGITALOCEAN_ACCESS_TOKEN ??
+    fields.fail('api_token', 'is required: set it (from a sensitive variable) or DIGITALOCEAN_TOKEN');
+  return {
+    type: 'digitalocean',
+    apiToken,
+    apiUrl: fields.optionalString('api_url') ?? env.DIGITALOCEAN_API_URL ?? DEFAULT_API_URL,
+    region: fields.string('region'),
+    size: fields.string('size'),
+    dropletName: fields.optionalString('droplet_name'),
+    snapshotName: fields.optionalString('snapshot_name'),
+    userData: fields.optionalString('user_data'),
+    monitoring: fields.bool('monitoring'),
+    ipv6: fields.bool('ipv6'),
+    vpcUuid: fields.optionalString('vpc_uuid'),
+    tags: fields.stringList('tags'),
+    stateTimeoutMs: duration('state_timeout', '6m'),
+    snapshotTimeoutMs: duration('snapshot_timeout', '60m'),
+    shutdownTimeoutMs: duration('shutdown_timeout', '1m'),
+    pollIntervalMs: duration('poll_interval', '2s'),
+    ssh: Object.fromEntries(sshFields.map((field) => [field, fields.value(field)])),
+  };
+}

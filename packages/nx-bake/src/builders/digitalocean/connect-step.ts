@@ -1,0 +1,23 @@
+import { connectSshCommunicator } from '../../communicators/ssh';
+import type { Step } from '../../engine/step';
+import type { BuildRequest } from '../builder';
+import type { DigitalOceanBuilderConfig } from './config';
+import type { DigitalOceanBuildState } from './state';
+
+/** SSH to the droplet's public address with the build's temporary key; one connection serves every provisioner. */
+export function connectStep(request: BuildRequest, config: DigitalOceanBuilderConfig): Step<DigitalOceanBuildState> {
+  return {
+    name: 'connect',
+    async run(state, { log, signal }) {
+      state.communicator = await connectSshCommunicator({ ...config.ssh, ssh_host: state.host!, privateKey: state.privateKey! }, signal, {
+        label: `builder "${request.builderName}" (digitalocean)`,
+        log: (message) => log.info(message),
+      });
+      log.info(`connected over SSH to ${state.host}`);
+    },
+    async cleanup(state) {
+      await state.communicator?.close();
+      state.communicator = undefined;
+    },
+  };
+}

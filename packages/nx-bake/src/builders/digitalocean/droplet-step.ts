@@ -1,0 +1,54 @@
+import type { Step } from '../../engine/step';
+import { pollUntil } from '../../util/poll';
+import type { BuildRequest } from '../builder';
+import type { DigitalOceanApi } from './api-client';
+import type { DigitalOceanBuilderConfig } from './config';
+import { ignoreNotFound } from './ssh-key-step';
+import type { DigitalOceanBuildState } from './state';
+import { imageIdOf, NX_BAKE_TAG, runTag, stageTag } from './tags';
+import type { Droplet } from './types';
+
+/** Creates the build droplet from the base (a slug, or the parent's snapshot) and waits until it is active. */
+export function dropletStep(api: DigitalOceanApi, request: BuildRequest, config: DigitalOceanBuilderConfig): Step<DigitalOceanBuildState> {
+  return {
+    name: 'create-droplet',
+    async run(state, { log, signal }) {
+      const image = imageIdOf(request.baseImage) ?? request.baseImage;
+      const { droplet } = await api.post<{ droplet: Droplet }>('/v2/droplets', {
+        name: config.dropletName ?? `nx-bake-${request.stage}-${request.runId.slice(0, 8)}`,
+        region: config.region,
+        size: config.size,
+        image,
+        ssh_keys: [state.keyId],
+        tags: [NX_BAKE_TAG, runTag(request.runId), stageTag(request.pipeline, request.stage), ...config.tags],
+        user_data: config.userData,
+        monitoring: config.monitoring,
+        ipv6: config.ipv6,
+        vpc_uuid: config.vpcUuid,
+      });
+      state.dropletId = droplet.id;
+      log.info(`created droplet ${droplet.id} from ${image} (${config.region}, ${config.size})`);
+      state.droplet = await pollUntil(
+        `droplet ${droplet.id} to become active`,
+        async () => {
+          const current = (await api.get<{ droplet: Droplet }>(`/v2/droplets/${droplet.id}`)).droplet;
+          return current.status === 'active' ? current : undefined;
+        },
+        { timeoutMs: config.stateTimeoutMs, intervalMs: config.pollIntervalMs, signal },
+      );
+      const address = state.droplet.networks.v4.find((network) => network.type === 'public')?.ip_address;
+      if (!address) throw new Error(`droplet ${droplet.id} has no public IPv4 address`);
+      state.host = address;
+      log.info(`droplet ${droplet.id} is active at ${address}`);
+    },
+    async cleanup(state, { log }) {
+      if (state.dropletId === undefined) return;
+      if (state.keepInstance) {
+        log.warn(`keeping droplet ${state.dropletId} (${state.host ?? 'no address'}) for debugging: ssh root@${state.host}; destroy it when done`);
+        return;
+      }
+      await api.delete(`/v2/droplets/${state.dropletId}`).catch(ignoreNotFound);
+      log.info(`destroyed droplet ${state.dropletId}`);
+    },
+  };
+}

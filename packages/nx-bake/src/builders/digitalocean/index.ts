@@ -1,0 +1,54 @@
+import type { Step } from '../../engine/step';
+import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildState } from '../builder';
+import { DigitalOceanApi } from './api-client';
+import { findSnapshot, verifySnapshot } from './artifacts';
+import { parseDigitalOceanBuilderConfig, type DigitalOceanBuilderConfig } from './config';
+import { connectStep } from './connect-step';
+import { dropletStep } from './droplet-step';
+import { powerOffStep } from './power-off-step';
+import { snapshotStep } from './snapshot-step';
+import { sshKeyStep } from './ssh-key-step';
+
+export { parseDigitalOceanBuilderConfig, type DigitalOceanBuilderConfig } from './config';
+
+/**
+ * Packer's digitalocean builder: a droplet from a slug or the parent's snapshot, provisioned over SSH with a
+ * temporary key, shut down, snapshotted and tagged; the droplet and key are removed whatever happens.
+ */
+export class DigitalOceanBuilder implements Builder {
+  readonly type = 'digitalocean';
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  steps(request: BuildRequest): Step<BuildState>[] {
+    const config = parseDigitalOceanBuilderConfig(request.config, request.builderName, this.env);
+    const api = this.api(config);
+    const provision: Step<BuildState> = {
+      name: 'provision',
+      run: (state, { signal }) => request.provision(state.communicator!, signal),
+    };
+    return [sshKeyStep(api, request), dropletStep(api, request, config), connectStep(request, config), provision, powerOffStep(api, config), snapshotStep(api, request, config)];
+  }
+
+  findArtifact(query: ArtifactQuery): Promise<Artifact | undefined> {
+    const config = parseDigitalOceanBuilderConfig(query.config, query.builderName, this.env);
+    return findSnapshot(this.api(config), config, query);
+  }
+
+  verifyArtifact(artifactId: string, query: ArtifactQuery): Promise<boolean> {
+    const config = parseDigitalOceanBuilderConfig(query.config, query.builderName, this.env);
+    return verifySnapshot(this.api(config), artifactId, query);
+  }
+
+  secrets(config: BuildRequest['config']): string[] {
+    try {
+      return [parseDigitalOceanBuilderConfig(config, 'digitalocean', this.env).apiToken];
+    } catch {
+      return [];
+    }
+  }
+
+  private api(config: DigitalOceanBuilderConfig): DigitalOceanApi {
+    return new DigitalOceanApi({ url: config.apiUrl, token: config.apiToken });
+  }
+}
