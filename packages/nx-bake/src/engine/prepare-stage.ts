@@ -29,6 +29,7 @@ export interface PreparedStage {
   stage: Stage;
   variables: ResolvedVariables;
   redactor: Redactor;
+  /** The builders this bake uses, their configs rendered (for talking to the provider). */
   builders: StageBuilder[];
   base: ResolvedBase;
   /** The base artifact (or external reference) each builder starts from. */
@@ -54,27 +55,39 @@ export function prepareStage(inputs: StageInputs, facts: { gitCommit: string; bu
   const context = templateContext({ pipeline, stage, variables: variables.values, ...facts, env, workspaceRoot });
   const from = renderValue(stage.from, context, { pipeline, path: ['stages', pipeline.stages.indexOf(stage), 'from'] }) as Stage['from'];
   const path = manifestPath(workspaceRoot, pipeline.name, stage.name);
+  const baseImages = Object.fromEntries(builders.map((builder) => [builder.name, baseImageFor({ ...stage, from }, builder, base)]));
+  // Looking up and verifying artifacts talks to the provider with the builder's real settings (a token
+  // from a variable, a region): the configs are rendered here, before anything is built.
+  const renderedBuilders = builders.map((builder) => ({
+    name: builder.name,
+    config: renderValue(builder.config, templateContext({ pipeline, stage, variables: variables.values, baseArtifactId: baseImages[builder.name], ...facts, env, workspaceRoot }), {
+      pipeline,
+      path: ['builders', builder.name],
+    }) as StageBuilder['config'],
+  }));
   const redactor = redactorFor(pipeline, variables);
-  for (const builder of builders) builderFor(builder.config.type).secrets?.(builder.config).forEach((secret) => redactor.add(secret));
+  for (const builder of renderedBuilders) builderFor(builder.config.type).secrets?.(builder.config).forEach((secret) => redactor.add(secret));
   return {
     pipeline,
     stage,
     variables,
     redactor,
-    builders,
+    builders: renderedBuilders,
     base,
-    baseImages: Object.fromEntries(builders.map((builder) => [builder.name, baseImageFor({ ...stage, from }, builder, base)])),
-    previous: safeReadManifest(path),
+    baseImages,
     manifestPath: path,
+    previous: safeReadManifest(path),
     env,
     ...facts,
   };
 }
 
+/** Only the builders of this bake count: a change to another builder's settings changes nothing built here. */
 export function fingerprintOf(prepared: PreparedStage, inputs: StageInputs): Fingerprint {
+  const used = new Set(prepared.builders.map((builder) => builder.name));
   return fingerprintStage({
     pipeline: prepared.pipeline,
-    stage: prepared.stage,
+    stage: { ...prepared.stage, builders: prepared.stage.builders.filter((builder) => used.has(builder.name)) },
     workspaceRoot: inputs.workspaceRoot,
     variables: prepared.variables.values,
     sensitive: prepared.variables.sensitive,

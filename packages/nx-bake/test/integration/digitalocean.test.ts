@@ -17,7 +17,8 @@ describe('nx run images:bake --only=cloud (DigitalOcean, against the fake cloud)
   let workspace: TestWorkspace;
   let output = '';
   let status: number | null;
-  const env = () => ({ DIGITALOCEAN_API_URL: fake.url, BAKE_VAR_do_token: token, BAKE_VAR_repository: `nx-bake-e2e/do-${randomUUID().slice(0, 8)}` });
+  const repository = `nx-bake-e2e/do-${randomUUID().slice(0, 8)}`;
+  const env = () => ({ DIGITALOCEAN_API_URL: fake.url, BAKE_VAR_do_token: token, BAKE_VAR_repository: repository });
   const manifestOf = (stage: string) => JSON.parse(readFileSync(join(workspace.root, 'dist/images/images', stage, 'manifest.json'), 'utf8'));
 
   beforeAll(async () => {

@@ -80,7 +80,8 @@ export class DigitalOceanApi {
       const failure = await errorBody(response);
       const retryable = response.status === 429 || response.status >= 500;
       if (!retryable || attempt >= maxRetries) throw new DigitalOceanApiError(call, response.status, failure.id, failure.message);
-      const wait = retryAfterMs(response) ?? backoff;
+      // ratelimit-reset is on every answer and names the end of the hour's window: only a 429 means wait for it.
+      const wait = retryAfterMs(response, Date.now(), response.status === 429) ?? backoff;
       this.options.onRetry?.(`${call}: ${response.status}${failure.id ? ` ${failure.id}` : ''}; retrying in ${wait} ms`);
       await sleep(wait, this.options.signal);
       backoff = Math.min(backoff * 2, 30_000);
@@ -88,8 +89,8 @@ export class DigitalOceanApi {
   }
 }
 
-/** How long the server asks us to wait: `retry-after` (seconds or a date), else `ratelimit-reset` (epoch seconds). */
-export function retryAfterMs(response: { headers: { get(name: string): string | null } }, now = Date.now()): number | undefined {
+/** How long the server asks us to wait: `retry-after` (seconds or a date), else (when rate-limited) `ratelimit-reset` (epoch seconds). */
+export function retryAfterMs(response: { headers: { get(name: string): string | null } }, now = Date.now(), rateLimited = true): number | undefined {
   const retryAfter = response.headers.get('retry-after');
   if (retryAfter) {
     const seconds = Number(retryAfter);
@@ -98,7 +99,7 @@ export function retryAfterMs(response: { headers: { get(name: string): string | 
     if (!Number.isNaN(date)) return Math.max(0, Math.min(date - now, 120_000));
   }
   const reset = Number(response.headers.get('ratelimit-reset'));
-  if (reset > 0) return Math.max(0, Math.min(reset * 1000 - now, 120_000));
+  if (rateLimited && reset > 0) return Math.max(0, Math.min(reset * 1000 - now, 120_000));
   return undefined;
 }
 
