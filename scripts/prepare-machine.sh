@@ -29,7 +29,9 @@ fi
 
 if [ ! -d node_modules/nx ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
-  npm ci --no-audit --no-fund
+  # Not `npm ci`: npm 11 records no entries for other platforms' optional packages (@nx/nx-darwin-*, ...)
+  # in the lock file and then refuses it as out of sync. `npm install` follows the same lock file.
+  npm install --no-audit --no-fund
 else
   npm run --silent build
 fi
