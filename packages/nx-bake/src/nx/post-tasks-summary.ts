@@ -1,4 +1,5 @@
 import type { PostTasksExecution } from '@nx/devkit';
+import { writeSync } from 'node:fs';
 import { targetNames, type NxBakePluginOptions } from './names';
 import { parseOutcomeLine } from './outcome-line';
 
@@ -10,7 +11,8 @@ const FROM_CACHE = new Set(['local-cache', 'local-cache-kept-existing', 'remote-
  */
 export const postTasksExecution: PostTasksExecution<NxBakePluginOptions> = (options, context) => {
   const lines = summaryLines(options, context.taskResults as Record<string, { task: { target: { project: string; target: string } }; status: string; terminalOutput?: string }>);
-  if (lines.length) process.stdout.write(`\nnx-bake summary\n${lines.map((line) => `  ${line}`).join('\n')}\n`);
+  // Written synchronously: this runs in a plugin worker that Nx may stop as soon as the hook returns.
+  if (lines.length) writeSync(1, `\nnx-bake summary\n${lines.map((line) => `  ${line}`).join('\n')}\n`);
 };
 
 export function summaryLines(

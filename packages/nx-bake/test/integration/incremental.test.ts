@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { containerCreates, docker, runInImage } from '../support/docker';
+import { docker, runInImage, watchContainerCreates } from '../support/docker';
 import { createWorkspace, type TestWorkspace } from '../support/workspace';
 
 /**
@@ -45,11 +45,10 @@ class Baker {
   async bakeAndCount(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<BakeRun> {
     const env = { ...this.options.env, BAKE_VAR_repository: this.options.repository, ...options.env };
     const planned = this.plan(env);
-    const since = Date.now() / 1000;
-    const result = this.workspace.nx([...args, '--output-style=static'], { env });
-    const until = Date.now() / 1000 + 0.5;
+    const watches = await Promise.all(this.options.pipelines.map((pipeline) => watchContainerCreates(`nx-bake.pipeline=${pipeline}`)));
+    const result = await this.workspace.nxAsync([...args, '--output-style=static'], { env });
+    const events = (await Promise.all(watches.map((watch) => watch.stop()))).flat();
     await this.learnFingerprints();
-    const events = (await Promise.all(this.options.pipelines.map((pipeline) => containerCreates(since, until, `nx-bake.pipeline=${pipeline}`)))).flat();
     // Another workspace on the same engine may bake a pipeline of the same name: only our fingerprints count.
     const builds = events
       .filter((event) => this.fingerprints.has(event.attributes['nx-bake.fingerprint']))

@@ -56,16 +56,23 @@ export interface ContainerEvent {
 }
 
 /**
- * The engine's own record of the containers created between two moments (seconds since the epoch, with
- * fractions) that carry a label: counts builds without asking nx-bake.
+ * Watches container creates live, from now until `stop()`. The engine keeps only its last few hundred
+ * events, and a build makes many (every docker exec is three): asking afterwards can miss the first creates.
  */
-export async function containerCreates(since: number, until: number, label: string): Promise<ContainerEvent[]> {
-  const stream = await docker.getEvents({ since, until, filters: { type: ['container'], event: ['create'], label: [label] } });
+export async function watchContainerCreates(label: string): Promise<{ stop(): Promise<ContainerEvent[]> }> {
+  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['create'], label: [label] } })) as NodeJS.ReadableStream & { destroy(): void };
   let text = '';
-  for await (const chunk of stream) text += chunk.toString();
-  return text
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as { id: string; time: number; Actor: { Attributes: Record<string, string> } })
-    .map((event) => ({ id: event.id, time: event.time, attributes: event.Actor.Attributes }));
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return {
+    async stop() {
+      // Let events already sent arrive, then stop listening.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      stream.destroy();
+      return text
+        .split('\n')
+        .filter((line) => line.trim())
+        .map((line) => JSON.parse(line) as { id: string; time: number; Actor: { Attributes: Record<string, string> } })
+        .map((event) => ({ id: event.id, time: event.time, attributes: event.Actor.Attributes }));
+    },
+  };
 }
