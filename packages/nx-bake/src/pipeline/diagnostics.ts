@@ -16,7 +16,31 @@ export interface Diagnostic {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col}: ${d.message}`;
+  return `${d.file}:${d.line}:${d.col}: ${printable(d.message)}`;
+}
+
+/** Longest message printed whole; a longer one (quoting a 1 MB value, say) is cut in the middle. */
+const MAX_MESSAGE_LENGTH = 1000;
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A message as one readable line. Messages quote what the user wrote: control and invisible characters
+ * in it (NUL, a right-to-left override, a zero-width space, a BOM, a lone surrogate, line breaks) are
+ * shown escaped, so a name that looks right shows why it is not, and nothing garbles the terminal.
+ */
+function printable(message: string): string {
+  let text = message.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, (ch) => {
+    const code = ch.codePointAt(0)!;
+    return ESCAPES[ch] ?? (code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+  if (text.length > MAX_MESSAGE_LENGTH) {
+    // Not between the two halves of a surrogate pair.
+    const cut = (at: number) => (/[\uDC00-\uDFFF]/.test(text[at] ?? '') ? at + 1 : at);
+    const head = cut(MAX_MESSAGE_LENGTH * 0.6);
+    const tail = cut(text.length - MAX_MESSAGE_LENGTH * 0.3);
+    text = `${text.slice(0, head)}…(${tail - head} characters)…${text.slice(tail)}`;
+  }
+  return text;
 }
 
 export function diagnostic(at: SourcePosition, message: string): Diagnostic {

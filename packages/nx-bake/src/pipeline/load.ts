@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
-import { LineCounter, parseDocument, visit, isScalar, type YAMLError } from 'yaml';
+import { isMap as isYamlMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
 import { checkPipeline, isMap, rawStages, type Raw, type RawStage } from './checks';
 import { diagnostic, PipelineError, sortDiagnostics, type Diagnostic } from './diagnostics';
 import { findCyclesBy, formatCycle } from './graph';
@@ -56,15 +56,14 @@ export function parsePipelineFile(file: string, options: LoadOptions): ParsedPip
   }
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true, logLevel: 'error' });
+  // Duplicate keys are found below: yaml's own check (`uniqueKeys`) compares each key with every
+  // earlier one of its map, which takes seconds on a map of 10k keys.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: false, logLevel: 'error' });
   const source = new YamlSource(rel, doc, lineCounter, workspaceRoot);
   result.source = source;
-  let fatal = false;
-  for (const error of doc.errors) {
-    if (error.code !== 'DUPLICATE_KEY') fatal = true;
-    result.diagnostics.push(diagnostic(source.at(error.pos[0]), yamlMessage(error, doc)));
-  }
-  if (fatal) return result;
+  for (const error of doc.errors) result.diagnostics.push(diagnostic(source.at(error.pos[0]), yamlMessage(error)));
+  for (const duplicate of duplicateKeys(doc)) result.diagnostics.push(diagnostic(source.at(duplicate.offset), duplicate.message));
+  if (doc.errors.length > 0) return result;
 
   let data: unknown;
   try {
@@ -178,20 +177,45 @@ export function crossPipelineDiagnostics(files: ParsedPipelineFile[]): Diagnosti
   return diagnostics;
 }
 
-function yamlMessage(error: YAMLError, doc: ReturnType<typeof parseDocument>): string {
-  if (error.code !== 'DUPLICATE_KEY') return `invalid YAML: ${error.message}`;
-  // Name the duplicated key, and what it is (builder and variable names must be unique).
-  let message = 'duplicate key';
-  visit(doc, {
-    Pair(_, pair, ancestors) {
-      if (!isScalar(pair.key) || pair.key.range?.[0] !== error.pos[0]) return undefined;
-      const keys = ancestors.flatMap((node) => (node && typeof node === 'object' && 'key' in node && isScalar(node.key) ? [String(node.key.value)] : []));
-      const what = keys.length === 1 ? ({ builders: 'builder name', variables: 'variable name' } as Record<string, string>)[keys[0]] : undefined;
-      message = `duplicate ${what ?? 'key'} '${String(pair.key.value)}'`;
-      return visit.BREAK;
-    },
-  });
-  return message;
+function yamlMessage(error: YAMLError): string {
+  return `invalid YAML: ${error.message}`;
+}
+
+/** Top-level maps whose keys are names that must be unique. */
+const NAMED_MAPS: Record<string, string> = { builders: 'builder name', variables: 'variable name' };
+
+/**
+ * Keys written twice in a map (the same scalar value, as yaml's `uniqueKeys` compares them), at the
+ * later one, naming the key and what it is (builder and variable names must be unique). Linear, and
+ * iterative: the document may be deeply nested.
+ */
+function duplicateKeys(doc: Document): { offset: number; message: string }[] {
+  const found: { offset: number; message: string }[] = [];
+  /** `keys`: how many map entries with a scalar key enclose the node; `only`: that key, when there is one. */
+  const stack: { node: unknown; keys: number; only?: string }[] = [{ node: doc.contents, keys: 0 }];
+  while (stack.length > 0) {
+    const { node, keys, only } = stack.pop()!;
+    if (isSeq(node)) {
+      for (const item of node.items) stack.push({ node: item, keys, only });
+    } else if (isYamlMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key)) {
+          const value = key.value;
+          if (seen.has(value) && !(typeof value === 'number' && Number.isNaN(value))) {
+            const what = keys === 1 && Object.hasOwn(NAMED_MAPS, only!) ? NAMED_MAPS[only!] : undefined;
+            found.push({ offset: key.range?.[0] ?? 0, message: `duplicate ${what ?? 'key'} '${String(value)}'` });
+          }
+          seen.add(value);
+          stack.push({ node: pair.value, keys: keys + 1, only: keys === 0 ? String(value) : undefined });
+        } else {
+          stack.push({ node: key, keys, only }, { node: pair.value, keys, only });
+        }
+      }
+    }
+  }
+  return found;
 }
 
 function toPipeline(data: Raw, name: string, file: string, dir: string): Pipeline {

@@ -89,15 +89,28 @@ function keyText(key: unknown): string | undefined {
   return typeof key.value === 'symbol' ? key.source : String(key.value);
 }
 
+/** Each map's entries by key, built on first use: looking a key up must not scan a map of 10k keys each time. */
+const entryIndex = new WeakMap<object, Map<string, { key: unknown; value: unknown }>>();
+
+function entriesOf(map: { items: unknown[] }): Map<string, { key: unknown; value: unknown }> {
+  let index = entryIndex.get(map);
+  if (!index) {
+    index = new Map();
+    // A duplicate key is an error of its own; `toJS` keeps the last entry, so point at that one.
+    for (const pair of map.items) {
+      const text = isPair(pair) ? keyText(pair.key) : undefined;
+      if (text !== undefined) index.set(text, pair as { key: unknown; value: unknown });
+    }
+    entryIndex.set(map, index);
+  }
+  return index;
+}
+
 /** The entry for `segment` in a map, looking through YAML merge keys (`<<: *anchor`) like `toJS` does. */
 function findPair(source: YamlSource, map: Node, segment: string | number, depth = 0): { key: unknown; value: unknown } | undefined {
   if (!isMap(map) || depth > 20) return undefined;
   const wanted = String(segment);
-  let found: { key: unknown; value: unknown } | undefined;
-  // A duplicate key is an error of its own; `toJS` keeps the last entry, so point at that one.
-  for (const pair of map.items) {
-    if (isPair(pair) && keyText(pair.key) === wanted) found = pair;
-  }
+  const found = entriesOf(map).get(wanted);
   if (found) return found;
   for (const pair of map.items) {
     if (isPair(pair) && keyText(pair.key) === '<<') {

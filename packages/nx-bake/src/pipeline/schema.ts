@@ -3,9 +3,10 @@
  * turned into precise diagnostics at the offending node (unknown key at the key, with "did you mean";
  * wrong type and bad values at the value; missing keys at the parent object).
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { default as Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import type { Path, YamlSource } from './positions';
 import { closest, didYouMean } from './suggest';
@@ -15,29 +16,66 @@ type Schema = Record<string, any>;
 /** `packages/nx-bake/schema/pipeline.schema.json` (this file lives in `src/pipeline` or `dist/pipeline`). */
 export const PIPELINE_SCHEMA_PATH = join(__dirname, '..', '..', 'schema', 'pipeline.schema.json');
 
+/**
+ * The validator compiled ahead of time by the build (`writePrecompiledValidator`): compiling the schema
+ * takes Ajv a few hundred milliseconds, most of what `nx-bake validate` would spend on a small file.
+ */
+export const PRECOMPILED_VALIDATOR_PATH = join(__dirname, 'pipeline-schema.validate.js');
+
+const AJV_OPTIONS: Options = {
+  allErrors: true,
+  verbose: true,
+  strict: true,
+  // `required: ['inline']` inside oneOf branches names properties declared next to the oneOf.
+  strictRequired: false,
+  allowUnionTypes: true,
+  discriminator: true,
+};
+
 let compiled: { schema: Schema; validate: ValidateFunction } | undefined;
 
 export function pipelineSchema(): Schema {
   return compiler().schema;
 }
 
+function newAjv(options: Options = {}): Ajv2020 {
+  // Loaded only when compiling: the precompiled validator does not need Ajv itself.
+  const Ajv = (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default;
+  const ajv = new Ajv({ ...AJV_OPTIONS, ...options });
+  // Annotation understood by editors (VS Code, yaml-language-server); we use it for our messages too.
+  ajv.addVocabulary(['patternErrorMessage']);
+  return ajv;
+}
+
+/** What the precompiled validator was made from: the schema, the options and Ajv's version. */
+function validatorKey(schemaText: string): string {
+  const version = (require('ajv/package.json') as { version: string }).version;
+  return createHash('sha256').update(`${schemaText}\0${JSON.stringify(AJV_OPTIONS)}\0${version}`).digest('hex');
+}
+
 function compiler(): { schema: Schema; validate: ValidateFunction } {
   if (!compiled) {
-    const schema = JSON.parse(readFileSync(PIPELINE_SCHEMA_PATH, 'utf8')) as Schema;
-    const ajv = new Ajv2020({
-      allErrors: true,
-      verbose: true,
-      strict: true,
-      // `required: ['inline']` inside oneOf branches names properties declared next to the oneOf.
-      strictRequired: false,
-      allowUnionTypes: true,
-      discriminator: true,
-    });
-    // Annotation understood by editors (VS Code, yaml-language-server); we use it for our messages too.
-    ajv.addVocabulary(['patternErrorMessage']);
-    compiled = { schema, validate: ajv.compile(schema) };
+    const text = readFileSync(PIPELINE_SCHEMA_PATH, 'utf8');
+    const schema = JSON.parse(text) as Schema;
+    let validate: ValidateFunction | undefined;
+    if (existsSync(PRECOMPILED_VALIDATOR_PATH)) {
+      const precompiled = require(PRECOMPILED_VALIDATOR_PATH) as ValidateFunction & { key?: string };
+      // A stale one (the schema or Ajv changed since the build) is not used.
+      if (typeof precompiled === 'function' && precompiled.key === validatorKey(text)) validate = precompiled;
+    }
+    compiled = { schema, validate: validate ?? newAjv().compile(schema) };
   }
   return compiled;
+}
+
+/** Writes the validator's code for `compiler()` to load instead of compiling (run by the build). */
+export function writePrecompiledValidator(file = PRECOMPILED_VALIDATOR_PATH): void {
+  const { writeFileSync } = require('node:fs') as typeof import('node:fs');
+  const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+  const text = readFileSync(PIPELINE_SCHEMA_PATH, 'utf8');
+  const ajv = newAjv({ code: { source: true } });
+  const code = standaloneCode(ajv, ajv.compile(JSON.parse(text)));
+  writeFileSync(file, `${code}\nmodule.exports.key = ${JSON.stringify(validatorKey(text))};\n`);
 }
 
 /** Validates `data` (the document as JS) and maps every schema error to a diagnostic in `source`. */
@@ -59,8 +97,9 @@ export function schemaDiagnostics(data: unknown, source: YamlSource): Diagnostic
   );
 
   const diagnostics: Diagnostic[] = [];
+  const keptErrors = kept.map((k) => k.error);
   for (const { error, path } of kept) {
-    const mapped = describe(error, path, schema, kept.map((k) => k.error));
+    const mapped = describe(error, path, schema, keptErrors);
     if (mapped) diagnostics.push(diagnostic(source.position(mapped.path ?? path, mapped.mode ?? 'auto'), mapped.message));
   }
   return diagnostics;

@@ -12,19 +12,25 @@ export function levenshtein(a: string, b: string): number {
   return previous[b.length];
 }
 
+/** Longest pair of names compared (their lengths multiplied): 1000 characters each. */
+const MAX_COMPARISON = 1_000_000;
+
 /** The candidate closest to `input`, if it is close enough to be a likely typo (distance ≤ max(1, len/3)). */
 export function closest(input: string, candidates: Iterable<string>): string | undefined {
+  const limit = Math.max(1, Math.floor(Math.max(input.length, 1) / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     if (candidate === input) continue;
+    // The distance is at least the difference in length: skip what cannot be close enough. And the
+    // cost is the product of the lengths: names too long for that (e.g. a 1 MB value) get no suggestion.
+    if (Math.abs(candidate.length - input.length) > limit || candidate.length * input.length > MAX_COMPARISON) continue;
     const distance = candidate.toLowerCase() === input.toLowerCase() ? 0.5 : levenshtein(input, candidate);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const limit = Math.max(1, Math.floor(Math.max(input.length, 1) / 3));
   return best !== undefined && bestDistance <= limit ? best : undefined;
 }
 

@@ -243,7 +243,14 @@ function readVarFile(file: string, workspaceRoot: string, diagnostics: Diagnosti
     const key = pair.key as Node | null;
     const valueNode = pair.value as Node | null;
     const name = isScalar(key) ? String(key.value) : String(key);
-    const value = valueNode ? valueNode.toJS(doc) : null;
+    let value: unknown;
+    try {
+      value = valueNode ? valueNode.toJS(doc) : null;
+    } catch (error) {
+      // An alias to an anchor that is not there, or too many aliases: not a parse error, a toJS one.
+      diagnostics.push(diagnostic(at(valueNode?.range?.[0] ?? key?.range?.[0]), `invalid YAML: ${(error as Error).message}`));
+      continue;
+    }
     const plain = isScalar(valueNode) && valueNode.type === 'PLAIN' ? valueNode.source : undefined;
     entry(name, value, { key: at(key?.range?.[0]), value: at(valueNode?.range?.[0] ?? key?.range?.[0]) }, plain);
   }

@@ -1,0 +1,65 @@
+/**
+ * `nx-bake validate`: `validatePipeline` as the `validate` executor runs it (stage folders required),
+ * without Nx (so `bakes` is not checked against Nx projects and `from: { pipeline }` knows no other
+ * pipeline). Paths in the output are as given on the command line (the pipeline file, var files), and
+ * relative to the current folder for other files.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { formatDiagnostic, PipelineError, type Diagnostic } from '../pipeline/diagnostics';
+import { validatePipeline } from '../pipeline/validate';
+import { UsageError, type ValidateArgs } from './args';
+
+/** The nearest folder at or above `dir` holding an `nx.json`. */
+export function findWorkspaceRoot(dir: string): string | undefined {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    if (existsSync(resolve(current, 'nx.json'))) return current;
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+const toPosix = (path: string): string => path.split(sep).join('/');
+
+export function validateCommand(args: ValidateArgs, cwd = process.cwd()): number {
+  const pipelineAbsolute = resolve(cwd, args.pipelineFile);
+  let workspaceRoot: string;
+  if (args.workspaceRoot !== undefined) {
+    workspaceRoot = resolve(cwd, args.workspaceRoot);
+    if (!existsSync(workspaceRoot) || !statSync(workspaceRoot).isDirectory()) {
+      throw new UsageError(`--workspace-root ${args.workspaceRoot}: no such folder`);
+    }
+  } else {
+    workspaceRoot = findWorkspaceRoot(dirname(pipelineAbsolute)) ?? cwd;
+  }
+
+  // File paths as the user wrote them, by absolute path (var files are relative to the current folder).
+  const asGiven = new Map<string, string>([[pipelineAbsolute, args.pipelineFile]]);
+  const varFiles = args.varFiles.map((file) => {
+    const absolute = resolve(cwd, file);
+    if (!asGiven.has(absolute)) asGiven.set(absolute, file);
+    return absolute;
+  });
+  const shown = (d: Diagnostic): Diagnostic => {
+    if (d.file === '--var') return d;
+    const absolute = resolve(workspaceRoot, d.file);
+    const fromCwd = relative(cwd, absolute);
+    return { ...d, file: asGiven.get(absolute) ?? (isAbsolute(fromCwd) ? absolute : toPosix(fromCwd)) };
+  };
+
+  try {
+    const pipeline = validatePipeline({
+      workspaceRoot,
+      pipelineFile: toPosix(relative(workspaceRoot, pipelineAbsolute)),
+      vars: args.vars,
+      varFiles,
+      requireStageFolders: true,
+    });
+    const count = pipeline.stages.length;
+    process.stdout.write(`${args.pipelineFile}: pipeline ${pipeline.name} is valid (${count} ${count === 1 ? 'stage' : 'stages'})\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof PipelineError)) throw error;
+    process.stderr.write(error.diagnostics.map((d) => `${formatDiagnostic(shown(d))}\n`).join(''));
+    return 1;
+  }
+}
