@@ -57,7 +57,7 @@ export function parseOutcomes(output, stages) {
     // A task Nx restored replays its old output, own outcome line included: the cache marker wins.
     const own = new RegExp(`^nx-bake: ${stage} (built|adopted|cached)\\b`, 'm').exec(clean);
     if (own) outcomes[stage] = own[1];
-    if (new RegExp(`^> nx run ${project}:bake .*\\[(local|remote) cache\\]`, 'm').test(clean)) outcomes[stage] = 'nx-cache';
+    if (new RegExp(`^> nx run ${project}:bake .*\\[(local cache|remote cache|existing outputs match the cache[^\\]]*)\\]`, 'm').test(clean)) outcomes[stage] = 'nx-cache';
   }
   const summary = parseSummary(clean);
   return { outcomes: { ...outcomes, ...summary }, summary: Object.keys(summary).length > 0 };
