@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { handleAdmin } from './admin/routes';
 import { FakeState, stateOf } from './admin/state';
 import { Cloud } from './cloud/cloud';
+import { launchSshd } from './cloud/droplet-boot';
 import { Contract } from './contract/contract';
 import { DropletRuntime } from './docker/runtime';
 import { Faults } from './faults';
@@ -55,6 +56,11 @@ export interface FakeDigitalOcean {
   violations(): Violation[];
   clearViolations(): void;
   faults: Faults;
+  /**
+   * Kills every sshd in the droplet (open connections drop mid-command), and starts it again after
+   * `restartAfterMs` when given: SSH dropped mid-provision, or an sshd restart a provisioner expects.
+   */
+  dropSsh(dropletId: number, options?: { restartAfterMs?: number }): Promise<void>;
   testing: {
     /** Test-only: the next API response body goes through `tamper` before it is validated and sent. */
     tamperNextResponse(tamper: ResponseTamperer): void;
@@ -97,7 +103,14 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions): P
     baseUrl: () => baseUrl,
     takeTamperer: () => tamperers.shift(),
   });
+  const dropSsh = async (dropletId: number, dropOptions: { restartAfterMs?: number } = {}): Promise<void> => {
+    const droplet = cloud.store.droplets.get(dropletId);
+    if (!droplet?.containerId) throw new Error(`droplet ${dropletId} does not exist or has no container`);
+    await cloud.runtime.killSshd(droplet.containerId);
+    if (dropOptions.restartAfterMs !== undefined) launchSshd(cloud, droplet, dropOptions.restartAfterMs);
+  };
   const admin = {
+    dropSsh,
     faults,
     state: () => stateOf(cloud),
     violations: () => violations.all(),
@@ -135,6 +148,7 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions): P
     violations: () => violations.all(),
     clearViolations: () => violations.clear(),
     faults,
+    dropSsh,
     testing: { tamperNextResponse: (tamper) => void tamperers.push(tamper) },
     contract,
   };

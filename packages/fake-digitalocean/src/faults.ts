@@ -16,6 +16,7 @@ export interface FaultsSnapshot {
   neverActive: number;
   snapshotFailures: number;
   lateSsh: { remaining: number; ms: number }[];
+  slowRequests: { remaining: number; ms: number; path?: string; method?: string }[];
 }
 
 interface Queued<T> {
@@ -30,6 +31,7 @@ export class Faults {
   private neverActiveCount = 0;
   private snapshotFailureCount = 0;
   private lateSshQueue: Queued<{ ms: number }>[] = [];
+  private slowRequestQueue: Queued<{ ms: number; path?: RegExp; method?: string }>[] = [];
 
   /** The next `count` API requests get 429 with `ratelimit-reset` and `retry-after` headers. */
   rateLimit(count: number, options: { resetSeconds?: number } = {}): void {
@@ -69,7 +71,17 @@ export class Faults {
     this.lateSshQueue.push({ remaining: count, value: { ms } });
   }
 
+  /**
+   * The next `count` API requests (matching `path`, a RegExp or its source, and `method`) are answered
+   * only after `ms`: holds a client's call open (e.g. tagging a snapshot) so a test can interrupt it there.
+   */
+  slowRequests(ms: number, options: { path?: RegExp | string; method?: string; count?: number } = {}): void {
+    const path = typeof options.path === 'string' ? new RegExp(options.path) : options.path;
+    this.slowRequestQueue.push({ remaining: options.count ?? 1, value: { ms, path, method: options.method?.toUpperCase() } });
+  }
+
   clear(): void {
+    this.slowRequestQueue = [];
     this.rateLimits = [];
     this.serverErrorQueue = [];
     this.actionDelays = [];
@@ -91,6 +103,7 @@ export class Faults {
       neverActive: this.neverActiveCount,
       snapshotFailures: this.snapshotFailureCount,
       lateSsh: this.lateSshQueue.map((q) => ({ remaining: q.remaining, ...q.value })),
+      slowRequests: this.slowRequestQueue.map((q) => ({ remaining: q.remaining, ms: q.value.ms, path: q.value.path?.source, method: q.value.method })),
     };
   }
 
@@ -121,6 +134,10 @@ export class Faults {
     if (this.snapshotFailureCount <= 0) return false;
     this.snapshotFailureCount--;
     return true;
+  }
+
+  takeSlowRequest(method: string, pathname: string): number {
+    return take(this.slowRequestQueue, (f) => (!f.path || f.path.test(pathname)) && (!f.method || f.method === method.toUpperCase()))?.ms ?? 0;
   }
 
   takeLateSsh(): number {

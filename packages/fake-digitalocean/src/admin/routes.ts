@@ -8,6 +8,7 @@ export interface AdminDeps {
   violations: () => unknown;
   clearViolations: () => void;
   reset: () => Promise<void>;
+  dropSsh: (dropletId: number, options: { restartAfterMs?: number }) => Promise<void>;
 }
 
 type Body = Record<string, unknown>;
@@ -26,10 +27,13 @@ const FAULTS: Record<string, (faults: Faults, body: Body) => void> = {
   'never-active': (f, b) => f.neverActive(count(b, 1)),
   'snapshot-failures': (f, b) => f.failSnapshots(count(b, 1)),
   'late-ssh': (f, b) => f.lateSsh(requiredNumber(b, 'ms'), count(b, 1)),
+  'slow-requests': (f, b) =>
+    f.slowRequests(requiredNumber(b, 'ms'), { path: optionalString(b, 'path'), method: optionalString(b, 'method'), count: count(b, 1) }),
 };
 
 /**
- * `/_fake/...`: GET state, GET/DELETE violations, POST reset, GET/DELETE faults, POST faults/<name>.
+ * `/_fake/...`: GET state, GET/DELETE violations, POST reset, GET/DELETE faults, POST faults/<name>,
+ * POST droplets/<id>/drop-ssh ({ restartAfterMs }: kill every sshd, connections too; start it again later).
  * Not part of the DigitalOcean API: no token, no contract checks.
  */
 export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -43,6 +47,8 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
     if (route === 'POST /_fake/reset') return (await deps.reset(), sendJson(res, 204, undefined));
     if (route === 'GET /_fake/faults') return sendJson(res, 200, deps.faults.snapshot());
     if (route === 'DELETE /_fake/faults') return (deps.faults.clear(), sendJson(res, 204, undefined));
+    const dropped = /^POST \/_fake\/droplets\/(\d+)\/drop-ssh$/.exec(route)?.[1];
+    if (dropped) return (await deps.dropSsh(Number(dropped), { restartAfterMs: optionalNumber(body, 'restartAfterMs') }), sendJson(res, 204, undefined));
     const fault = /^POST \/_fake\/faults\/([a-z-]+)$/.exec(route)?.[1];
     if (fault && FAULTS[fault]) {
       FAULTS[fault](deps.faults, body);

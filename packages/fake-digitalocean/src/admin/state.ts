@@ -15,6 +15,8 @@ export interface FakeState {
     size: string;
     imageId: number;
     tags: string[];
+    /** As given at creation (a leak check reads it). */
+    userData: string | null;
     containerId: string | null;
     snapshotIds: number[];
     error: string | null;
@@ -50,6 +52,7 @@ export function stateOf(cloud: Cloud): FakeState {
       size: d.size,
       imageId: d.imageId,
       tags: [...d.tags],
+      userData: d.userData ?? null,
       containerId: d.containerId ?? null,
       snapshotIds: [...d.snapshotIds],
       error: d.error ?? null,

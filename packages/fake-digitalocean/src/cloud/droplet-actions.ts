@@ -1,5 +1,5 @@
 import { doTime } from '../util/time';
-import { startAction } from './actions';
+import { finishAction, startAction } from './actions';
 import { notFound, unprocessable } from './api-error';
 import { findSize } from './catalog';
 import { Cloud } from './cloud';
@@ -17,7 +17,10 @@ export function dropletAction(cloud: Cloud, id: number, body: Record<string, unk
   if (!IMPLEMENTED.includes(type)) {
     throw unprocessable(`The fake implements the droplet actions ${IMPLEMENTED.join(', ')}; not ${type}.`);
   }
-  if (cloud.store.pendingAction(id)) throw unprocessable('Droplet already has a pending event.');
+  const pending = cloud.store.pendingAction(id);
+  // A power_off ends a shutdown the droplet ignores (as Packer's fallback expects); anything else waits its turn.
+  if (pending && type === 'power_off' && pending.type === 'shutdown') finishAction(pending, 'superseded by power_off');
+  else if (pending) throw unprocessable('Droplet already has a pending event.');
   const target = { id, type: 'droplet' as const, region: droplet.region };
 
   switch (type) {

@@ -68,6 +68,19 @@ export class DropletRuntime {
     }
   }
 
+  /** Kills every sshd in the container (the listener and each connection's), as a crash or a network cut would. */
+  async killSshd(containerId: string): Promise<void> {
+    const script = 'for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = sshd ] && kill -9 "${p#/proc/}" 2>/dev/null; done; true';
+    const exec = await this.docker.getContainer(containerId).exec({ Cmd: ['/bin/sh', '-c', script], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    stream.resume();
+    await new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+    });
+  }
+
   async start(containerId: string): Promise<void> {
     await this.docker.getContainer(containerId).start();
   }

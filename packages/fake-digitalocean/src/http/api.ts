@@ -94,6 +94,8 @@ async function answer(
     const outcome = errorOutcome(new ApiError(429, 'too_many_requests', 'API rate limit exceeded.'));
     return { ...outcome, headers: exhaustedHeaders(limited.resetSeconds) };
   }
+  const slowMs = deps.cloud.faults.takeSlowRequest(req.method ?? 'GET', url.pathname);
+  if (slowMs > 0) await deps.cloud.lifetime.sleep(slowMs);
   const failure = deps.cloud.faults.takeServerError(req.method ?? 'GET', url.pathname);
   if (failure) {
     const id = failure.status === 503 ? 'service_unavailable' : 'server_error';

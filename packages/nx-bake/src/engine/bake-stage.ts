@@ -10,6 +10,9 @@ import { buildOne } from './build-one';
 import { changedParts } from './fingerprint';
 import { artifactQuery, fingerprintOf, prepareStage, previousIsCurrent, type StageInputs } from './prepare-stage';
 import { trustedBaseImages } from './trusted-base';
+import { InterruptedError } from './run-steps';
+import { keepOldestArtifact, withStageLock } from './stage-lock';
+import { pauseForTests } from './test-pause';
 
 export interface BakeStageOptions extends StageInputs {
   onError?: 'cleanup' | 'abort';
@@ -39,6 +42,11 @@ export interface BakeStageResult {
  * only on success; a failed bake leaves none.
  */
 export async function bakeStage(options: BakeStageOptions): Promise<BakeStageResult> {
+  // One bake of a stage at a time per workspace: a second waits, then keeps or adopts what the first made.
+  return withStageLock(options, options.signal, (message) => process.stderr.write(`nx-bake: ${message}\n`), () => bakeStageLocked(options));
+}
+
+async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResult> {
   const started = Date.now();
   const prepared = prepareStage(options, { gitCommit: gitCommit(options.workspaceRoot), buildTime: new Date(), runId: newRunId() });
   const { pipeline, stage, builders, redactor, previous, runId, buildTime } = prepared;
@@ -127,6 +135,8 @@ export async function bakeStage(options: BakeStageOptions): Promise<BakeStageRes
       }),
     );
 
+    // A bake in another clone may have built the same fingerprint meanwhile: the oldest artifact wins (stage-lock.ts).
+    if (built) for (const [i, builder] of builders.entries()) artifacts[i] = await keepOldestArtifact(artifacts[i], artifactQuery(prepared, builder, fingerprint.value), (query) => builderFor(builder.config.type).findArtifact(query), (message) => note.info(message));
     const outcome: BakeOutcome = built ? 'built' : 'adopted';
     const manifest: StageManifest = {
       builds: artifacts.map((artifact) => toManifestBuild(artifact, runId, buildTime)),
@@ -145,6 +155,8 @@ export async function bakeStage(options: BakeStageOptions): Promise<BakeStageRes
       git_commit: prepared.gitCommit,
       duration_seconds: Math.round((Date.now() - started) / 100) / 10,
     };
+    await pauseForTests('manifest', options.signal, (message) => note.info(message));
+    if (options.signal.aborted) throw new InterruptedError('manifest');
     // Secrets that reached a tag or label through a template must not reach the manifest either.
     writeManifest(prepared.manifestPath, redactor.redactValue(manifest));
     const reasons =

@@ -1,4 +1,5 @@
 import type { Step, StepContext } from './step';
+import { pauseForTests } from './test-pause';
 
 export class StepFailedError extends Error {
   constructor(
@@ -41,6 +42,7 @@ export async function runSteps<State>(steps: Step<State>[], state: State, contex
     started.push(step);
     hooks.onStepStart?.(step.name);
     try {
+      await pauseForTests(step.name, context.signal, (message) => context.log.info(message));
       await step.run(state, context);
       hooks.onStepEnd?.(step.name);
     } catch (error) {
@@ -49,6 +51,9 @@ export async function runSteps<State>(steps: Step<State>[], state: State, contex
       break;
     }
   }
+  // A signal that arrived during the last step, which then finished anyway, still interrupts the build:
+  // its artifact must not be recorded (or kept) as if nobody had asked to stop.
+  if (!failure && context.signal.aborted && started.length) failure = new InterruptedError(started[started.length - 1].name);
   hooks.beforeCleanup?.(failure);
   const cleanupContext: StepContext = { ...context, signal: new AbortController().signal };
   for (const step of started.reverse()) {

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordCounts } from '../support/reliability-counts';
 import { CANARY, cliArgs, corpusEntries, expectedFile, PIPELINE_KINDS, REPO_ROOT, VAR_KINDS, type CorpusEntry } from './corpus-format';
 
 const CLI = join(REPO_ROOT, 'packages', 'nx-bake', 'dist', 'cli', 'main.js');
@@ -139,6 +140,7 @@ describe('nx-bake validate on bad input', () => {
     const total = runs.reduce((sum, [, run]) => sum + run.ms, 0);
     const slowest = runs.length ? `; slowest ${runs.slice(0, 3).map(([name, run]) => `${name} ${Math.round(run.ms)} ms`).join(', ')}` : '';
     const retried = runs.filter(([, run]) => run.firstMs !== undefined).length;
+    recordCounts({ badInputsTried: results.size });
     process.stdout.write(
       `bad inputs tried: ${results.size} (${pipelineEntries.length} broken pipelines, ${varEntries.length} bad --var/var files); ` +
         `mean ${Math.round(total / Math.max(1, runs.length))} ms${slowest}${retried ? `; ${retried} run again after going over ${TIME_LIMIT_MS} ms` : ''}\n`,

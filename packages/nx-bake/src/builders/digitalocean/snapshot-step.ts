@@ -32,6 +32,8 @@ export function snapshotStep(api: DigitalOceanApi, request: BuildRequest, config
         tag('base', request.baseImage),
       ];
       for (const name of tags) {
+        // Interrupted while tagging: the cleanup deletes the snapshot (keepSnapshot is not set yet).
+        if (signal.aborted) throw signal.reason ?? new Error('interrupted');
         await api.post('/v2/tags', { name });
         await api.post(`/v2/tags/${encodeURIComponent(name)}/resources`, { resources: [{ resource_id: String(image.id), resource_type: 'image' }] });
       }
@@ -42,6 +44,7 @@ export function snapshotStep(api: DigitalOceanApi, request: BuildRequest, config
         files: [],
         customData: { snapshot_name: name, region: config.region },
       };
+      if (signal.aborted) throw signal.reason ?? new Error('interrupted');
       state.keepSnapshot = true;
     },
     async cleanup(state, { log }) {

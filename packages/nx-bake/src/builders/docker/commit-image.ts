@@ -11,7 +11,7 @@ import type { DockerBuildState } from './state';
 export function commitImageStep(docker: Docker, request: BuildRequest, config: DockerBuilderConfig): Step<DockerBuildState> {
   return {
     name: 'commit-image',
-    async run(state, { log }) {
+    async run(state, { log, signal }) {
       if (!state.containerId || !state.base) throw new Error('no container to commit');
       const tagged = config.repository ? `${config.repository}:${config.tag}` : undefined;
       const result = (await docker.getContainer(state.containerId).commit({
@@ -35,6 +35,13 @@ export function commitImageStep(docker: Docker, request: BuildRequest, config: D
         customData: tagged ? { tag: tagged } : {},
       };
       log.info(`committed image ${result.Id}${tagged ? ` as ${tagged}` : ''}`);
+      // Interrupted while the engine committed: the image is not this build's artifact, and goes.
+      if (signal.aborted) {
+        state.artifact = undefined;
+        await docker.getImage(result.Id).remove({ force: true }).catch(() => undefined);
+        log.info(`removed image ${result.Id} of the interrupted build`);
+        throw signal.reason ?? new Error('interrupted');
+      }
     },
   };
 }

@@ -1,0 +1,1 @@
+module.exports = require('./reliability-summary.cjs').teardown;
