@@ -28,6 +28,36 @@ export interface BuildRequest {
   provision(communicator: Communicator, signal: AbortSignal): Promise<void>;
   /** `abort` keeps a failed instance for debugging instead of removing it. */
   onError: 'cleanup' | 'abort';
+  /** Told of each resource the build creates and removes, so a killed run's leftovers can be found again. */
+  journal?: ResourceJournal;
+}
+
+/** Something a build creates for the time it runs (a container, a droplet, an SSH key), found again by its run. */
+export interface BuildResource {
+  kind: 'container' | 'droplet' | 'ssh-key' | 'temp-dir';
+  id: string;
+  /** The run that created it, when the provider records it (label or tag). */
+  runId?: string;
+  createdAt?: Date;
+}
+
+export interface ResourceJournal {
+  created(resource: BuildResource): void;
+  removed(resource: BuildResource): void;
+}
+
+/** An artifact as the provider lists it, with the identity and lineage its labels or tags carry. */
+export interface StoredArtifact {
+  id: string;
+  pipeline: string;
+  stage: string;
+  fingerprint: string;
+  /** The artifact (or external image) it was built from. */
+  base?: string;
+  runId?: string;
+  createdAt: Date;
+  /** How a person recognises it (a tag, a snapshot name). */
+  name?: string;
 }
 
 /** Shared state the steps of one build pass along, as Packer's state bag. */
@@ -59,6 +89,13 @@ export interface Builder {
   findArtifact(query: ArtifactQuery): Promise<Artifact | undefined>;
   /** Whether a recorded artifact still exists and carries the stage and fingerprint it was recorded with. */
   verifyArtifact(artifactId: string, query: ArtifactQuery): Promise<boolean>;
+  /** Every artifact nx-bake made that this builder configuration can see (any pipeline, any stage). */
+  listArtifacts(config: BuilderConfig): Promise<StoredArtifact[]>;
+  deleteArtifact(id: string, config: BuilderConfig): Promise<void>;
+  /** Build instances (containers, droplets) carrying nx-bake's labels or tags: a finished run leaves none. */
+  listBuildResources(config: BuilderConfig): Promise<BuildResource[]>;
+  /** Removes a build resource; one that is already gone is not an error. */
+  deleteBuildResource(resource: BuildResource, config: BuilderConfig): Promise<void>;
   /** Credentials the builder reads on its own (e.g. a token from the environment): redacted like sensitive variables. */
   secrets?(config: BuilderConfig): string[];
 }

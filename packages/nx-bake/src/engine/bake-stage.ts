@@ -7,6 +7,9 @@ import type { Reporter } from '../progress/reporter';
 import { createStageLogger } from '../progress/stage-logger';
 import { gitCommit } from '../util/git';
 import { buildOne } from './build-one';
+import { describeRevocation } from '../lifecycle/revocations';
+import { assertBaseNotRevoked, revocationsFor } from './revocation-checks';
+import { RunJournal } from './run-journal';
 import { changedParts } from './fingerprint';
 import { artifactQuery, fingerprintOf, prepareStage, previousIsCurrent, type StageInputs } from './prepare-stage';
 import { trustedBaseImages } from './trusted-base';
@@ -55,6 +58,7 @@ async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResu
   const sourceOf = (builder: StageBuilder) => `${pipeline.name}/${stage.name}${builders.length > 1 ? `:${builder.name}` : ''}`;
   const reporter = options.reporter(builders.map(sourceOf));
   const note = createStageLogger(`${pipeline.name}/${stage.name}`, reporter, redactor);
+  let journal: RunJournal | undefined;
 
   try {
     const parent = stage.from;
@@ -73,14 +77,19 @@ async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResu
         },
       });
     }
+    const revocations = revocationsFor(options.workspaceRoot, pipeline, stage, options.pipelineFileOf);
+    assertBaseNotRevoked(prepared.baseImages, revocations, stage);
     const fingerprint = fingerprintOf(prepared, options);
+    const previousRevoked = previous && revocations.find(previous.builds.map((build) => build.artifact_id));
+    if (previousRevoked) note.warn(`not keeping the recorded build: ${describeRevocation(previousRevoked)}`);
 
-    if (!options.force && previous && (await previousIsCurrent(prepared, fingerprint.value))) {
+    if (!options.force && previous && !previousRevoked && (await previousIsCurrent(prepared, fingerprint.value))) {
       writeManifest(prepared.manifestPath, previous);
       return { manifest: previous, path: prepared.manifestPath, outcome: 'cached', reasons: [`manifest already records fingerprint ${fingerprint.value}`] };
     }
 
     let built = false;
+    journal = new RunJournal(options.workspaceRoot, runId, pipeline.name, stage.name);
     const artifacts: Artifact[] = await Promise.all(
       builders.map(async (builder) => {
         const context = templateContext({
@@ -98,7 +107,8 @@ async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResu
         const config = rendered.builders.find((entry) => entry.name === builder.name)!.config;
         const provider = builderFor(builder.config.type);
         const adopted = options.force ? undefined : await provider.findArtifact(artifactQuery(prepared, builder, fingerprint.value, config));
-        if (adopted) {
+        if (adopted && revocations.get(adopted.id)) note.info(`${builder.name}: not adopting ${adopted.id}: it is revoked`);
+        else if (adopted) {
           note.info(`${builder.name}: adopting ${adopted.id}, already built with fingerprint ${fingerprint.value}`);
           return adopted;
         }
@@ -131,12 +141,13 @@ async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResu
           log,
           reporter,
           signal: options.signal,
+          journal,
         });
       }),
     );
 
     // A bake in another clone may have built the same fingerprint meanwhile: the oldest artifact wins (stage-lock.ts).
-    if (built) for (const [i, builder] of builders.entries()) artifacts[i] = await keepOldestArtifact(artifacts[i], artifactQuery(prepared, builder, fingerprint.value), (query) => builderFor(builder.config.type).findArtifact(query), (message) => note.info(message));
+    if (built) for (const [i, builder] of builders.entries()) artifacts[i] = await keepOldestArtifact(artifacts[i], artifactQuery(prepared, builder, fingerprint.value), new Date(started), (query) => builderFor(builder.config.type).findArtifact(query), (message) => note.info(message));
     const outcome: BakeOutcome = built ? 'built' : 'adopted';
     const manifest: StageManifest = {
       builds: artifacts.map((artifact) => toManifestBuild(artifact, runId, buildTime)),
@@ -164,13 +175,17 @@ async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResu
         ? [`the provider holds artifacts of fingerprint ${fingerprint.value}`]
         : options.force
           ? ['--force']
-          : changedParts(previous?.fingerprint_inputs, fingerprint.parts);
+          : previousRevoked
+            ? [`the recorded artifact ${previousRevoked.artifact} is revoked`]
+            : changedParts(previous?.fingerprint_inputs, fingerprint.parts);
     return { manifest, path: prepared.manifestPath, outcome, reasons };
   } catch (error) {
     // Errors carry command output and rendered values: redact them like every other line.
     if (error instanceof Error) error.message = redactor.redact(error.message);
     throw error;
   } finally {
+    // Every cleanup has run by now (or the instance was kept on purpose and is labelled with its run).
+    journal?.close();
     note.flush();
     await reporter.close();
   }

@@ -8,6 +8,7 @@ import type { Stage } from '../pipeline/types';
 import { runProvisioner } from '../provisioners';
 import type { Reporter } from '../progress/reporter';
 import type { StageLogger } from './step';
+import type { RunJournal } from './run-journal';
 import { runSteps } from './run-steps';
 
 export interface BuildOneOptions {
@@ -22,6 +23,7 @@ export interface BuildOneOptions {
   log: StageLogger;
   reporter: Reporter;
   signal: AbortSignal;
+  journal?: RunJournal;
 }
 
 /** One builder's lifecycle for one stage: its steps, with the stage's provisioners run in the provision step. */
@@ -29,9 +31,12 @@ export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
   const { builder, stage, log, reporter, source } = options;
   // Rendered vars files and keys live here, private to this build, and go with it.
   const tempDir = mkdtempSync(join(tmpdir(), 'nx-bake-'));
+  const journal = options.journal?.forBuilder(options.request.builderName, builder.type);
+  journal?.created({ kind: 'temp-dir', id: tempDir });
   const pipelineDir = join(options.workspaceRoot, options.pipelineDir);
   const request: BuildRequest = {
     ...options.request,
+    journal,
     provision: async (communicator, signal) => {
       for (const provisioner of stage.provisioners) {
         if (signal.aborted) throw signal.reason ?? new Error('interrupted');
@@ -72,6 +77,7 @@ export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
   } finally {
     log.flush();
     rmSync(tempDir, { recursive: true, force: true });
+    journal?.removed({ kind: 'temp-dir', id: tempDir });
   }
   if (!state.artifact) throw new Error(`${source}: the ${builder.type} builder produced no artifact`);
   return state.artifact;

@@ -30,7 +30,8 @@ export interface Fingerprint {
  */
 export function fingerprintStage(inputs: FingerprintInputs): Fingerprint {
   const { stage, pipeline } = inputs;
-  const { root: _root, ...definition } = stage;
+  // Where it lives and how long its artifacts are kept do not change what is built.
+  const { root: _root, retain: _retain, ...definition } = stage;
   const parts: Record<string, string> = {
     definition: hashText(canonicalJson(definition)),
     base: hashText(canonicalJson(inputs.base)),

@@ -115,6 +115,8 @@ function isStale(dir: string): boolean {
 export async function keepOldestArtifact(
   built: Artifact,
   query: ArtifactQuery,
+  /** When this bake started: older artifacts of the fingerprint were there before it (--force, or a revoked one), not racing it. */
+  since: Date,
   adopt: (query: ArtifactQuery) => Promise<Artifact | undefined>,
   say: (message: string) => void,
   docker: Docker = new Docker(),
@@ -125,7 +127,7 @@ export async function keepOldestArtifact(
   if (listed.length < 2) return built;
   const inspected = await Promise.all(listed.map((image) => docker.getImage(image.Id).inspect().catch(() => undefined)));
   const oldest = inspected
-    .filter((image): image is Docker.ImageInspectInfo => image !== undefined)
+    .filter((image): image is Docker.ImageInspectInfo => image !== undefined && Date.parse(image.Created) >= since.getTime())
     .sort((a, b) => timeKey(a.Created).localeCompare(timeKey(b.Created)) || a.Id.localeCompare(b.Id))[0];
   if (!oldest || oldest.Id === built.id) return built;
   say(`${built.builderName}: another bake already built ${oldest.Id} with fingerprint ${query.fingerprint}; removing this build's ${built.id} and adopting it`);

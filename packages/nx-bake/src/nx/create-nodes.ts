@@ -97,6 +97,7 @@ function inferPipelineProjects(
       },
       [targets.validate]: validateTarget(file),
       [targets.plan]: planTarget(file, undefined, pipeline.stages.flatMap((stage) => stage.bakes)),
+      ...lifecycleTargets(file, targets),
     },
     metadata: { nxBake: { pipeline: pipeline.name, pipelineFile: file, stages: stageProjects } },
   };
@@ -121,6 +122,17 @@ function inferPipelineProjects(
     };
   }
   return { result: { projects }, complete: true };
+}
+
+/** Retention, leak sweeps, channels and revocation: they act on the provider and the repo, never cached. */
+function lifecycleTargets(file: string, targets: ReturnType<typeof targetNames>) {
+  const target = (executor: string, description: string) => ({ executor: `nx-bake:${executor}`, cache: false, options: { pipeline: file }, metadata: { description } });
+  return {
+    [targets.gc]: target('gc', "List the images beyond each stage's retain policy (--apply deletes them); --leaked sweeps what killed bakes left"),
+    [targets.promote]: target('promote', 'Point a release channel at a stage build: --stage <stage> --channel <name> [--to previous]'),
+    [targets.channels]: target('channels', 'Show each channel and whether it is out of date or revoked'),
+    [targets.revoke]: target('revoke', 'Revoke an artifact: --artifact <id> [--descendants] [--reason <text>]'),
+  };
 }
 
 function validateTarget(file: string) {

@@ -7,6 +7,10 @@ export interface NxBakePluginOptions {
   bakeTargetName?: string;
   validateTargetName?: string;
   planTargetName?: string;
+  gcTargetName?: string;
+  promoteTargetName?: string;
+  channelsTargetName?: string;
+  revokeTargetName?: string;
 }
 
 export function targetNames(options: NxBakePluginOptions | undefined) {
@@ -14,6 +18,10 @@ export function targetNames(options: NxBakePluginOptions | undefined) {
     bake: options?.bakeTargetName ?? 'bake',
     validate: options?.validateTargetName ?? 'validate',
     plan: options?.planTargetName ?? 'plan',
+    gc: options?.gcTargetName ?? 'gc',
+    promote: options?.promoteTargetName ?? 'promote',
+    channels: options?.channelsTargetName ?? 'channels',
+    revoke: options?.revokeTargetName ?? 'revoke',
   };
 }
 

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { referencedVariables, stageFiles } from '../engine/stage-files';
 import type { Pipeline, Stage } from '../pipeline/types';
+import { REVOCATIONS_FILE } from '../lifecycle/revocations';
 import { stageProjectName, type targetNames } from './names';
 
 type Targets = ReturnType<typeof targetNames>;
@@ -13,7 +14,7 @@ type Targets = ReturnType<typeof targetNames>;
  * stage's manifest (a dependent task output) carries a new base artifact into the hash.
  */
 export function stageBakeTarget(pipeline: Pipeline, stage: Stage, workspaceRoot: string, targets: Targets): TargetConfiguration {
-  const { root: _root, ...definition } = stage;
+  const { root: _root, retain: _retain, ...definition } = stage;
   const variables = referencedVariables(definition).filter((name) => !pipeline.variables[name]?.sensitive);
   const dependsOn: NonNullable<TargetConfiguration['dependsOn']> = [];
   if (stage.from.kind === 'stage') {
@@ -34,6 +35,8 @@ export function stageBakeTarget(pipeline: Pipeline, stage: Stage, workspaceRoot:
     inputs: [
       '{projectRoot}/**/*',
       ...fileInputs(stage, pipeline, workspaceRoot),
+      // A revocation makes the stage's bake run again (and replace a revoked artifact).
+      `{workspaceRoot}/${pipeline.dir === '.' ? '' : `${pipeline.dir}/`}${REVOCATIONS_FILE}`,
       ...variables.map((name) => ({ env: `BAKE_VAR_${name}` })),
       { dependentTasksOutputFiles: '**/*', transitive: false },
     ],

@@ -12,7 +12,7 @@ import { findCyclesBy, formatCycle } from './graph';
 import { registerSource, YamlSource, type Path } from './positions';
 import { schemaDiagnostics } from './schema';
 import { didYouMean } from './suggest';
-import type { BaseReference, BuilderConfig, Pipeline, ProvisionerConfig, Stage, VariableDefinition } from './types';
+import type { BaseReference, BuilderConfig, Pipeline, ProvisionerConfig, RetentionPolicy, Stage, VariableDefinition } from './types';
 
 export interface LoadOptions {
   /** Absolute workspace root: file paths in `Pipeline` and in diagnostics are relative to it. */
@@ -241,6 +241,7 @@ function toPipeline(data: Raw, name: string, file: string, dir: string): Pipelin
       root: dir === '.' ? (stage.name as string) : `${dir}/${stage.name as string}`,
     };
     if (typeof stage.description === 'string') result.description = stage.description;
+    if (stage.retain) result.retain = stage.retain as RetentionPolicy;
     return result;
   });
   const pipeline: Pipeline = {

@@ -88,6 +88,11 @@ export interface StageBuilder {
   config: BuilderConfig;
 }
 
+export interface RetentionPolicy {
+  count?: number;
+  days?: number;
+}
+
 export interface Stage {
   name: string;
   description?: string;
@@ -102,6 +107,8 @@ export interface Stage {
   /** Extra input files (globs relative to the pipeline file's folder). */
   inputs: string[];
   tags: Record<string, string>;
+  /** What `gc` keeps of the stage's artifacts; no policy, no deletions. */
+  retain?: RetentionPolicy;
   /** Folder of the stage (relative to the workspace root): its Nx project root. */
   root: string;
 }

@@ -27,6 +27,7 @@ export function dropletStep(api: DigitalOceanApi, request: BuildRequest, config:
         vpc_uuid: config.vpcUuid,
       });
       state.dropletId = droplet.id;
+      request.journal?.created({ kind: 'droplet', id: String(droplet.id) });
       log.info(`created droplet ${droplet.id} from ${image} (${config.region}, ${config.size})`);
       state.droplet = await pollUntil(
         `droplet ${droplet.id} to become active`,
@@ -48,6 +49,7 @@ export function dropletStep(api: DigitalOceanApi, request: BuildRequest, config:
         return;
       }
       await api.delete(`/v2/droplets/${state.dropletId}`).catch(ignoreNotFound);
+      request.journal?.removed({ kind: 'droplet', id: String(state.dropletId) });
       log.info(`destroyed droplet ${state.dropletId}`);
     },
   };

@@ -1,10 +1,11 @@
 import type { Step } from '../../engine/step';
-import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildState } from '../builder';
+import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildResource, BuildState, StoredArtifact } from '../builder';
 import { DigitalOceanApi } from './api-client';
 import { findSnapshot, verifySnapshot } from './artifacts';
 import { parseDigitalOceanBuilderConfig, type DigitalOceanBuilderConfig } from './config';
 import { connectStep } from './connect-step';
 import { dropletStep } from './droplet-step';
+import { deleteBuildResource, deleteSnapshot, listBuildDroplets, listSnapshots } from './lifecycle';
 import { powerOffStep } from './power-off-step';
 import { snapshotStep } from './snapshot-step';
 import { sshKeyStep } from './ssh-key-step';
@@ -40,12 +41,33 @@ export class DigitalOceanBuilder implements Builder {
     return verifySnapshot(this.api(config), artifactId, query);
   }
 
+  listArtifacts(config: BuildRequest['config']): Promise<StoredArtifact[]> {
+    const parsed = this.config(config);
+    return listSnapshots(this.api(parsed), parsed);
+  }
+
+  deleteArtifact(id: string, config: BuildRequest['config']): Promise<void> {
+    return deleteSnapshot(this.api(this.config(config)), id);
+  }
+
+  listBuildResources(config: BuildRequest['config']): Promise<BuildResource[]> {
+    return listBuildDroplets(this.api(this.config(config)));
+  }
+
+  deleteBuildResource(resource: BuildResource, config: BuildRequest['config']): Promise<void> {
+    return deleteBuildResource(this.api(this.config(config)), resource);
+  }
+
   secrets(config: BuildRequest['config']): string[] {
     try {
       return [parseDigitalOceanBuilderConfig(config, 'digitalocean', this.env).apiToken];
     } catch {
       return [];
     }
+  }
+
+  private config(config: BuildRequest['config']): DigitalOceanBuilderConfig {
+    return parseDigitalOceanBuilderConfig(config, 'digitalocean', this.env);
   }
 
   private api(config: DigitalOceanBuilderConfig): DigitalOceanApi {

@@ -17,11 +17,13 @@ export function sshKeyStep(api: DigitalOceanApi, request: BuildRequest): Step<Di
         public_key: pair.publicKey,
       });
       state.keyId = ssh_key.id;
+      request.journal?.created({ kind: 'ssh-key', id: String(ssh_key.id) });
       log.info(`registered temporary SSH key ${ssh_key.fingerprint}`);
     },
     async cleanup(state, { log }) {
       if (state.keyId === undefined || state.keepInstance) return;
       await api.delete(`/v2/account/keys/${state.keyId}`).catch(ignoreNotFound);
+      request.journal?.removed({ kind: 'ssh-key', id: String(state.keyId) });
       log.info(`deleted temporary SSH key ${state.keyId}`);
       state.privateKey = undefined;
     },

@@ -11,6 +11,7 @@ export interface Droplet {
   networks: { v4: DropletNetwork[] };
   snapshot_ids?: number[];
   tags?: string[];
+  created_at?: string;
 }
 
 export interface Action {

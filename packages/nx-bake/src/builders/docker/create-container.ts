@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { BuildRequest } from '../builder';
 import type { Step } from '../../engine/step';
 import type { DockerBuilderConfig } from './config';
-import { isNotFound } from './images';
+import { deleteDockerContainer } from './lifecycle';
 import type { DockerBuildState } from './state';
 
 /**
@@ -34,6 +34,7 @@ export function createContainerStep(docker: Docker, request: BuildRequest, confi
         },
       });
       state.containerId = container.id;
+      request.journal?.created({ kind: 'container', id: container.id });
       log.info(`created container ${container.id.slice(0, 12)}`);
       await container.start();
     },
@@ -49,12 +50,9 @@ export function createContainerStep(docker: Docker, request: BuildRequest, confi
         log.warn(`  remove it with:  docker rm -f ${id}`);
         return;
       }
-      try {
-        await docker.getContainer(id).remove({ force: true, v: true });
-        log.info(`removed container ${id.slice(0, 12)}`);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
+      await deleteDockerContainer(docker, id);
+      request.journal?.removed({ kind: 'container', id });
+      log.info(`removed container ${id.slice(0, 12)}`);
     },
   };
 }

@@ -1,11 +1,12 @@
 import Docker from 'dockerode';
-import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildState } from '../builder';
+import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildResource, BuildState, StoredArtifact } from '../builder';
 import type { Step } from '../../engine/step';
 import { findDockerArtifact, verifyDockerArtifact } from './artifacts';
 import { commitImageStep } from './commit-image';
 import { parseDockerBuilderConfig } from './config';
 import { connectStep } from './connect';
 import { createContainerStep } from './create-container';
+import { deleteDockerArtifact, deleteDockerContainer, listDockerArtifacts, listDockerBuildContainers } from './lifecycle';
 import { provisionStep } from './provision';
 import { pullImageStep } from './pull-image';
 import { stopContainerStep } from './stop-container';
@@ -27,6 +28,22 @@ export class DockerBuilder implements Builder {
 
   verifyArtifact(artifactId: string, query: ArtifactQuery): Promise<boolean> {
     return verifyDockerArtifact(this.engine(), artifactId, query);
+  }
+
+  listArtifacts(): Promise<StoredArtifact[]> {
+    return listDockerArtifacts(this.engine());
+  }
+
+  deleteArtifact(id: string): Promise<void> {
+    return deleteDockerArtifact(this.engine(), id);
+  }
+
+  listBuildResources(): Promise<BuildResource[]> {
+    return listDockerBuildContainers(this.engine());
+  }
+
+  async deleteBuildResource(resource: BuildResource): Promise<void> {
+    if (resource.kind === 'container') await deleteDockerContainer(this.engine(), resource.id);
   }
 
   private engine(): Docker {

@@ -1,0 +1,95 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { BuildResource, ResourceJournal } from '../builders/builder';
+
+/** A resource in a run's journal, with the builder that made it (to find the credentials to remove it). */
+export interface JournalEntry extends BuildResource {
+  builderName: string;
+  builderType: string;
+}
+
+/** What a running bake has created and not yet removed. A killed bake leaves its journal behind. */
+export interface RunRecord {
+  runId: string;
+  pid: number;
+  hostname: string;
+  startedAt: string;
+  pipeline: string;
+  stage: string;
+  resources: JournalEntry[];
+}
+
+/** In the workspace (a sweep needs its pipelines' credentials anyway), where `nx reset` does not clear it. */
+export function journalDir(workspaceRoot: string): string {
+  return join(workspaceRoot, '.nx', 'nx-bake', 'runs');
+}
+
+/**
+ * The journal of one bake, rewritten (atomically) on every change, so that a SIGKILL at any moment leaves a
+ * record of exactly what is out there. Deleted when the bake ends, whatever the outcome: then its
+ * cleanups have run.
+ */
+export class RunJournal {
+  private readonly record: RunRecord;
+  private readonly path: string;
+
+  constructor(workspaceRoot: string, runId: string, pipeline: string, stage: string) {
+    this.record = { runId, pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), pipeline, stage, resources: [] };
+    this.path = join(journalDir(workspaceRoot), `${runId}.json`);
+    this.save();
+  }
+
+  forBuilder(builderName: string, builderType: string): ResourceJournal {
+    return {
+      created: (resource) => {
+        this.record.resources.push({ ...resource, builderName, builderType });
+        this.save();
+      },
+      removed: (resource) => {
+        this.record.resources = this.record.resources.filter((entry) => !(entry.kind === resource.kind && entry.id === resource.id && entry.builderName === builderName));
+        this.save();
+      },
+    };
+  }
+
+  close(): void {
+    rmSync(this.path, { force: true });
+  }
+
+  private save(): void {
+    mkdirSync(join(this.path, '..'), { recursive: true });
+    const temp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(this.record));
+    renameSync(temp, this.path);
+  }
+}
+
+export function readRunRecords(workspaceRoot: string): RunRecord[] {
+  const dir = journalDir(workspaceRoot);
+  if (!existsSync(dir)) return [];
+  const records: RunRecord[] = [];
+  for (const name of readdirSync(dir).filter((entry) => entry.endsWith('.json'))) {
+    try {
+      records.push(JSON.parse(readFileSync(join(dir, name), 'utf8')) as RunRecord);
+    } catch {
+      // A journal is replaced by rename, never half-written; an unreadable one is not ours to guess at.
+    }
+  }
+  return records;
+}
+
+export function forgetRun(workspaceRoot: string, runId: string): void {
+  rmSync(join(journalDir(workspaceRoot), `${runId}.json`), { force: true });
+}
+
+/** Whether the bake that wrote the record is still running; undefined when it ran on another machine. */
+export function isRunAlive(record: RunRecord): boolean | undefined {
+  if (record.hostname !== hostname()) return undefined;
+  try {
+    process.kill(record.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,28 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { collectGarbage } from '../../lifecycle/gc';
+import { sweepLeaks } from '../../lifecycle/leaks';
+import { lifecycleContext, type LifecycleExecutorOptions } from '../../nx/lifecycle-context';
+import { describeError } from '../../nx/report-error';
+import { parseDuration } from '../../util/duration';
+
+export interface GcExecutorOptions extends LifecycleExecutorOptions {
+  apply?: boolean;
+  leaked?: boolean;
+  olderThan?: string;
+  dryRun?: boolean;
+}
+
+export default async function gcExecutor(options: GcExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  try {
+    const { pipeline, inputs, pipelineDirs, say } = lifecycleContext(options, context);
+    if (options.leaked) {
+      const report = await sweepLeaks({ ...inputs, pipeline, olderThanMs: parseDuration(options.olderThan ?? '30m'), dryRun: options.dryRun, say });
+      return { success: report.failed.length === 0 };
+    }
+    const report = await collectGarbage({ ...inputs, pipeline, pipelineDirs, apply: options.apply ?? false, say });
+    return { success: report.failed.length === 0 };
+  } catch (error) {
+    process.stderr.write(`${describeError(error)}\n`);
+    return { success: false };
+  }
+}

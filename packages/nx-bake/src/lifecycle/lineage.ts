@@ -1,0 +1,60 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { manifestPath, readManifest, type StageManifest } from '../artifacts/manifest';
+
+/** One ancestor of an artifact: a stage's build (artifacts by builder) or, at the root, an external image. */
+export interface LineageEntry {
+  /** `<pipeline>/<stage>`, or the external image reference(s). */
+  ref: string;
+  kind: 'stage' | 'image';
+  artifacts: Record<string, string>;
+  fingerprint?: string;
+  git_commit?: string;
+}
+
+/** Artifact IDs of a manifest's builds, by builder name. */
+export function artifactsOf(manifest: StageManifest): Record<string, string> {
+  return Object.fromEntries(manifest.builds.map((build) => [build.name, build.artifact_id]));
+}
+
+/**
+ * The chain of bases under a stage's build, nearest first, from the manifests in the workspace. A parent
+ * manifest that no longer records the artifact the child was built on ends the walk: beyond it, the
+ * workspace knows only what the child recorded.
+ */
+export function lineageOf(workspaceRoot: string, manifest: StageManifest): LineageEntry[] {
+  const chain: LineageEntry[] = [];
+  let child: StageManifest | undefined = manifest;
+  while (child) {
+    const base: StageManifest['base'] = child.base;
+    if (base.kind === 'image') {
+      chain.push({ ref: base.ref, kind: 'image', artifacts: base.artifacts });
+      return chain;
+    }
+    const [pipeline, stage] = base.ref.split('/');
+    const parent = safeRead(manifestPath(workspaceRoot, pipeline, stage));
+    const same = parent && Object.values(base.artifacts).every((id) => Object.values(artifactsOf(parent)).includes(id));
+    chain.push({ ref: base.ref, kind: 'stage', artifacts: base.artifacts, fingerprint: base.fingerprint, git_commit: same ? parent.git_commit : undefined });
+    child = same ? parent : undefined;
+  }
+  return chain;
+}
+
+export function safeRead(path: string): StageManifest | undefined {
+  try {
+    return readManifest(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every stage manifest in the workspace's dist/images (as bakes, or Nx's cache, left them). */
+export function workspaceManifests(workspaceRoot: string): StageManifest[] {
+  const imagesDir = join(workspaceRoot, 'dist', 'images');
+  if (!existsSync(imagesDir)) return [];
+  return readdirSync(imagesDir).flatMap((pipeline) =>
+    readdirSync(join(imagesDir, pipeline))
+      .map((stage) => safeRead(manifestPath(workspaceRoot, pipeline, stage)))
+      .filter((manifest): manifest is StageManifest => manifest !== undefined),
+  );
+}
