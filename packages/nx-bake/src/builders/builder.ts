@@ -28,6 +28,8 @@ export interface BuildRequest {
   provision(communicator: Communicator, signal: AbortSignal): Promise<void>;
   /** `abort` keeps a failed instance for debugging instead of removing it. */
   onError: 'cleanup' | 'abort';
+  /** The build's private temp folder (0700, removed after the build): keys and rendered files go inside. */
+  tempDir?: string;
   /** Told of each resource the build creates and removes, so a killed run's leftovers can be found again. */
   journal?: ResourceJournal;
 }

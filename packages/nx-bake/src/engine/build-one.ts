@@ -36,6 +36,7 @@ export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
   const pipelineDir = join(options.workspaceRoot, options.pipelineDir);
   const request: BuildRequest = {
     ...options.request,
+    tempDir,
     journal,
     provision: async (communicator, signal) => {
       for (const provisioner of stage.provisioners) {

@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Artifact, ArtifactQuery } from '../builders/builder';
@@ -142,4 +142,18 @@ function timeKey(created: string): string {
   const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(created);
   if (!match) return created;
   return `${new Date(`${match[1]}Z`).toISOString().slice(0, 19)}.${(match[2] ?? '').padEnd(9, '0')}`;
+}
+
+/** Removes the locks of bakes that are gone (a SIGKILL leaves its lock); returns their paths. */
+export function removeStaleStageLocks(workspaceRoot: string): string[] {
+  const locks = join(workspaceRoot, '.nx', 'nx-bake', 'locks');
+  if (!existsSync(locks)) return [];
+  const removed: string[] = [];
+  for (const name of readdirSync(locks).filter((entry) => entry.endsWith('.lock'))) {
+    const dir = join(locks, name);
+    if (!isStale(dir)) continue;
+    rmSync(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
 }

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { BuildResource } from '../builders/builder';
+import { removeStaleStageLocks } from '../engine/stage-lock';
 import { forgetRun, isRunAlive, readRunRecords, type RunRecord } from '../engine/run-journal';
 import type { Pipeline } from '../pipeline/types';
 import { configuredBuilders, type ConfiguredBuilder, type LifecycleInputs } from './configured-builders';
@@ -68,7 +69,10 @@ export async function sweepLeaks(options: SweepOptions): Promise<SweepReport> {
       say(`  could not remove ${resource.kind} ${resource.id}: ${(error as Error).message}`);
     }
   }
-  if (!options.dryRun) forgetFinishedRuns(options.workspaceRoot, deadRuns, report);
+  if (!options.dryRun) {
+    forgetFinishedRuns(options.workspaceRoot, deadRuns, report);
+    for (const lock of removeStaleStageLocks(options.workspaceRoot)) say(`  removed the stale stage lock ${lock}`);
+  }
   return report;
 }
 

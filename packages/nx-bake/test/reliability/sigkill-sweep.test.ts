@@ -32,7 +32,7 @@ const journals = (workspace: TestWorkspace) => {
   const dir = join(workspace.root, '.nx', 'nx-bake', 'runs');
   return existsSync(dir) ? readdirSync(dir) : [];
 };
-const tempFolders = (tmp: string) => walk(tmp).filter((path) => /^nx-bake-/.test(path));
+const tempFolders = (tmp: string) => walk(tmp).filter((path) => /^nx-bake-[^/]*$/.test(path));
 
 describe('gc --leaked after a SIGKILL, Docker builder', () => {
   const pipeline = `relkill${randomUUID().slice(0, 6)}`;
@@ -89,7 +89,7 @@ ${HOLD}
     const young = workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--olderThan=1h', '--output-style=static']);
     expect(young.stdout).toContain('0 leaked resources');
     expect(await containersWithLabel(`nx-bake.pipeline=${pipeline}`)).toHaveLength(1);
-    const old = workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--olderThan=0', '--output-style=static']);
+    const old = workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--olderThan=0s', '--output-style=static']);
     expect(old.stdout).toContain(`container ${container.id}: removing (no running bake here knows its run`);
     expect(await containersWithLabel(`nx-bake.pipeline=${pipeline}`)).toHaveLength(0);
   });

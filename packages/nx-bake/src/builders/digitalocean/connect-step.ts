@@ -11,6 +11,7 @@ export function connectStep(request: BuildRequest, config: DigitalOceanBuilderCo
     async run(state, { log, signal }) {
       state.communicator = await connectSshCommunicator({ ...config.ssh, ssh_host: state.host!, privateKey: state.privateKey! }, signal, {
         label: `builder "${request.builderName}" (digitalocean)`,
+        tempDir: request.tempDir,
         log: (message) => log.info(message),
       });
       log.info(`connected over SSH to ${state.host}`);

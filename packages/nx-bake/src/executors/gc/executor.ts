@@ -8,7 +8,7 @@ import { parseDuration } from '../../util/duration';
 export interface GcExecutorOptions extends LifecycleExecutorOptions {
   apply?: boolean;
   leaked?: boolean;
-  olderThan?: string;
+  olderThan?: string | number;
   dryRun?: boolean;
 }
 
@@ -16,7 +16,7 @@ export default async function gcExecutor(options: GcExecutorOptions, context: Ex
   try {
     const { pipeline, inputs, pipelineDirs, say } = lifecycleContext(options, context);
     if (options.leaked) {
-      const report = await sweepLeaks({ ...inputs, pipeline, olderThanMs: parseDuration(options.olderThan ?? '30m'), dryRun: options.dryRun, say });
+      const report = await sweepLeaks({ ...inputs, pipeline, olderThanMs: parseDuration(String(options.olderThan ?? '30m')), dryRun: options.dryRun, say });
       return { success: report.failed.length === 0 };
     }
     const report = await collectGarbage({ ...inputs, pipeline, pipelineDirs, apply: options.apply ?? false, say });
