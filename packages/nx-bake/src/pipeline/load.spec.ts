@@ -114,6 +114,20 @@ describe('loadPipelineFile', () => {
     expect(base.tags).toEqual({});
   });
 
+  it('reads retain policies and reports bad ones at the value', () => {
+    expect(loadPipelineFile(join(REPO_ROOT, 'pipelines/images/pipeline.yaml'), { workspaceRoot: REPO_ROOT }).stages.map((stage) => stage.retain)).toEqual([
+      { count: 3, days: 30 },
+      { count: 3, days: 30 },
+      { count: 5, days: 30 },
+    ]);
+    expect(problemsOf('retain')).toEqual([
+      "pipelines/retain/pipeline.yaml:11:22: 'count' must be at least 1",
+      "pipelines/retain/pipeline.yaml:11:31: 'days' must be > 0",
+      "pipelines/retain/pipeline.yaml:11:35: unknown key 'weeks' in retain",
+      "pipelines/retain/pipeline.yaml:14:13: 'retain' must not be empty",
+    ]);
+  });
+
   it('reports a YAML syntax error with its position', () => {
     expect(problemsOf('yaml-syntax')).toEqual([
       'pipelines/yaml-syntax/pipeline.yaml:11:5: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',

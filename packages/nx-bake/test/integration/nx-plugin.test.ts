@@ -39,6 +39,9 @@ describe('nx-bake in an Nx workspace', () => {
     expect(JSON.stringify(bake.options)).not.toContain('not-a-real-token');
     expect(bake.options).toMatchObject({ pipeline: 'pipelines/images/pipeline.yaml', stage: 'app' });
     expect(bake.options.definition.provisioners).toHaveLength(3);
+    // A revocation re-runs the bake; the retain policy is not part of what is built.
+    expect(bake.inputs).toContain('{workspaceRoot}/pipelines/images/revocations.yaml');
+    expect(bake.options.definition.retain).toBeUndefined();
   });
 
   it('makes the pipeline bake run every stage', () => {
@@ -49,6 +52,9 @@ describe('nx-bake in an Nx workspace', () => {
     expect(project.targets.validate.executor).toBe('nx-bake:validate');
     // A plan reads the baked-in build outputs, so they are built first.
     expect(project.targets.plan).toMatchObject({ executor: 'nx-bake:plan', dependsOn: [{ projects: ['site'], target: 'build' }] });
+    for (const name of ['gc', 'promote', 'channels', 'revoke']) {
+      expect(project.targets[name]).toMatchObject({ executor: `nx-bake:${name}`, cache: false, options: { pipeline: 'pipelines/images/pipeline.yaml' } });
+    }
   });
 
   it('draws os-base <- app-base <- app -> site in the graph', () => {
