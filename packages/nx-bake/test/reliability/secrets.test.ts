@@ -1,0 +1,140 @@
+/**
+ * Secrets never leave the bake (issue #6): a canary DigitalOcean token and a canary sensitive variable
+ * (used in a shell provisioner's environment and in Ansible vars, Ansible at -vvv) are searched for in every
+ * byte the bake leaves anywhere: its output, the manifests, dist/, .nx/cache, .nx/workspace-data, its temp
+ * folder, the Docker image's labels and history, and the droplets' user data and tags and every tag at the
+ * fake cloud. Zero hits. The temporary SSH private key is 0600 in a 0700 folder while it exists, and gone after.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { startFakeDigitalOcean, type FakeDigitalOcean } from '../../../fake-digitalocean/src';
+import { docker, removeByLabel } from '../support/docker';
+import { recordLeaks, recordSecretHits } from '../support/reliability-counts';
+import { createWorkspace, type TestWorkspace } from '../support/workspace';
+import { cloudLeaks, localLeaks, walk } from './leaks';
+
+describe('secrets in a Docker + DigitalOcean bake', () => {
+  const token = `dop_v1_canarytoken${randomUUID().replace(/-/g, '')}`;
+  const secret = `canary-secret-${randomUUID()}`;
+  const pipeline = `relsec${randomUUID().slice(0, 6)}`;
+  /** The canaries, and the forms they could hide in: base64 and hex. */
+  const needles = [token, secret].flatMap((value) => [value, Buffer.from(value).toString('base64').slice(0, 24), Buffer.from(value).toString('hex')]);
+  let fake: FakeDigitalOcean;
+  let workspace: TestWorkspace;
+  let tmp: string;
+
+  beforeAll(async () => {
+    fake = await startFakeDigitalOcean({ tokens: [token], activeDelayMs: 300, actionDelayMs: 100 });
+    workspace = createWorkspace({
+      name: 'rel-secrets',
+      files: {
+        [`pipelines/${pipeline}/pipeline.yaml`]: `name: ${pipeline}
+variables:
+  token: { type: string, sensitive: true }
+  canary: { type: string, sensitive: true }
+builders:
+  local:
+    type: docker
+    network: host
+    repository: nx-bake-reliability/${pipeline}
+  cloud:
+    type: digitalocean
+    api_token: "{{ var.token }}"
+    region: nyc3
+    size: s-1vcpu-1gb
+    poll_interval: 200ms
+    user_data: "#cloud-config\\n"
+stages:
+  - name: only
+    from: { image: { local: "nx-bake/debian:bookworm", cloud: debian-12-x64 } }
+    provisioners:
+      - type: shell
+        environment_vars: ["CANARY={{ var.canary }}"]
+        inline: ["test -n \\"$CANARY\\"", "echo \\"the canary is $CANARY\\""]
+      - type: ansible
+        playbook: only/playbook.yml
+        extra_arguments: ["-vvv"]
+        vars: { canary: "{{ var.canary }}" }
+`,
+        [`pipelines/${pipeline}/only/playbook.yml`]: `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: show the canary
+      ansible.builtin.debug: { msg: "the canary is {{ canary }}" }
+    - name: use the canary
+      ansible.builtin.shell: "test -n \\"$CANARY\\" && sleep 2"
+      environment: { CANARY: "{{ canary }}" }
+`,
+      },
+    });
+    tmp = mkdtempSync(join(tmpdir(), 'rel-secrets-tmp-'));
+  });
+  afterAll(async () => {
+    await removeByLabel(`nx-bake.pipeline=${pipeline}`);
+    await fake?.stop();
+    workspace?.remove();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('leaves the canaries nowhere, and the SSH key only briefly, 0600 in a private folder', async () => {
+    // Watch the bake while it runs: the droplets (user data, tags) vanish with it, and so does the key file.
+    const seenAtCloud = new Set<string>();
+    const keyFiles = new Map<string, { mode: number; dirMode: number }>();
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const state = fake.state();
+        for (const droplet of state.droplets) seenAtCloud.add(JSON.stringify({ userData: droplet.userData, tags: droplet.tags, name: droplet.name }));
+        for (const snapshot of state.snapshots) seenAtCloud.add(JSON.stringify({ tags: snapshot.tags, name: snapshot.name }));
+        state.tags.forEach((tag) => seenAtCloud.add(tag));
+        for (const path of walk(tmp).filter((entry) => entry.endsWith('id_ed25519'))) {
+          try {
+            keyFiles.set(path, { mode: statSync(join(tmp, path)).mode & 0o777, dirMode: statSync(dirname(join(tmp, path))).mode & 0o777 });
+          } catch {
+            // gone between the listing and the stat
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const result = await workspace.nxAsync(['run', `${pipeline}-only:bake`, '--output-style=stream'], {
+      env: { TMPDIR: tmp, DIGITALOCEAN_API_URL: fake.url, BAKE_VAR_token: token, BAKE_VAR_canary: secret, PYTHONUNBUFFERED: '1' },
+    });
+    watching = false;
+    await watcher;
+    expect([result.status, result.status === 0 ? '' : result.output.slice(-6000)]).toEqual([0, '']);
+    // The scenario really used the canary: Ansible saw it (redacted in the log) at -vvv.
+    expect(result.output).toContain('the canary is <sensitive>');
+    expect(result.output).toMatch(/ansible-playbook \[core|<127\.77\.|ESTABLISH/);
+
+    const hits: string[] = [];
+    const search = (where: string, content: Buffer | string) => {
+      const text = typeof content === 'string' ? content : content.toString('latin1');
+      for (const needle of needles) if (text.includes(needle)) hits.push(`${where} holds ${needle === token || needle === secret ? 'a canary' : 'an encoded canary'}`);
+    };
+    search('the bake output', result.output);
+    // Every file of the workspace: dist/, .nx/ (the task cache, workspace data, run records), .git, the rest.
+    for (const folder of ['dist', '.nx/workspace-data']) expect([folder, existsSync(join(workspace.root, folder))]).toEqual([folder, true]);
+    const files = walk(workspace.root).filter((path) => statSync(join(workspace.root, path)).isFile() && !path.startsWith('node_modules'));
+    expect(files.filter((path) => path.startsWith('.nx/')).length).toBeGreaterThan(0);
+    for (const path of files) search(path, readFileSync(join(workspace.root, path)));
+    for (const path of walk(tmp)) if (statSync(join(tmp, path)).isFile()) search(`temp file ${path}`, readFileSync(join(tmp, path)));
+    const manifest = JSON.parse(readFileSync(join(workspace.root, 'dist/images', pipeline, 'only/manifest.json'), 'utf8')) as { builds: { name: string; artifact_id: string }[] };
+    const image = manifest.builds.find((build) => build.name === 'local')!.artifact_id;
+    search('the image config', JSON.stringify(await docker.getImage(image).inspect()));
+    search('the image history', spawnSync('docker', ['history', '--no-trunc', image], { encoding: 'utf8' }).stdout);
+    search('the image history (API)', JSON.stringify(await docker.getImage(image).history()));
+    expect(seenAtCloud.size).toBeGreaterThan(0);
+    search('droplet user data and tags, snapshot and cloud tags', [...seenAtCloud].join('\n'));
+    search('the cloud now', JSON.stringify(fake.state()));
+    expect(recordSecretHits(hits)).toEqual([]);
+
+    expect([...keyFiles.values()].length).toBeGreaterThan(0);
+    for (const [path, modes] of keyFiles) expect([path, modes]).toEqual([path, { mode: 0o600, dirMode: 0o700 }]);
+    const leaks = [...(await localLeaks({ workspace, tmp, pipeline, allowManifest: true })), ...(await cloudLeaks(fake, { allowSnapshots: 1 }))];
+    expect(recordLeaks(leaks)).toEqual([]);
+  });
+});
