@@ -84,6 +84,11 @@ async function runScript(script: Script, vars: string, config: ShellProvisionerC
     log.info(`shell: ${script.name} disconnected, as expected`);
     return;
   }
+  if (result.exitCode === null && result.signal === 'disconnected') {
+    throw new Error(
+      `shell provisioner: ${script.name}: the connection to the instance dropped while it ran, so it has no exit status; if the script reboots the instance or restarts sshd on purpose, set expect_disconnect: true`,
+    );
+  }
   if (result.exitCode !== 0) throw commandFailure(`shell provisioner: ${script.name}`, result.exitCode, tail);
 }
 

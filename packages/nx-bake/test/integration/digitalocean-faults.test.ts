@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeDigitalOcean, type FakeDigitalOcean } from '../../../fake-digitalocean/src';
+import { oneStageDoPipeline } from '../support/do-pipeline';
+import { recordCounts } from '../support/reliability-counts';
 import { createWorkspace, type TestWorkspace } from '../support/workspace';
 
 /** Provider faults, injected through the fake cloud's knobs: retried when they pass, cleaned up when they do not. */
@@ -10,24 +12,7 @@ describe('the DigitalOcean builder under provider faults', () => {
   let fake: FakeDigitalOcean;
   let workspace: TestWorkspace;
 
-  const pipeline = (timeouts: string) => `name: faults
-variables:
-  token: { type: string, sensitive: true }
-builders:
-  cloud:
-    type: digitalocean
-    api_token: "{{ var.token }}"
-    region: nyc3
-    size: s-1vcpu-1gb
-    poll_interval: 200ms
-${timeouts}
-stages:
-  - name: only
-    from: { image: debian-12-x64 }
-    provisioners:
-      - type: shell
-        script: only/setup.sh
-`;
+  const pipeline = (timeouts: string) => oneStageDoPipeline({ name: 'faults', builderFields: timeouts });
 
   beforeAll(async () => {
     fake = await startFakeDigitalOcean({ tokens: [token], activeDelayMs: 300, actionDelayMs: 100 });
@@ -57,7 +42,9 @@ stages:
 
   it('retries through a burst of 429s and 5xx errors, honouring the reset hint, and succeeds', async () => {
     fake.faults.rateLimit(3, { resetSeconds: 1 });
+    recordCounts({ faultsInjected: 1 });
     fake.faults.serverErrors(2, { status: 503 });
+    recordCounts({ faultsInjected: 1 });
     const result = await bake();
     if (process.env.NX_BAKE_TEST_DEBUG) console.log(result.output);
     expect(result.output).toMatch(/nx-bake: faults\/only built/);
@@ -68,6 +55,7 @@ stages:
 
   it('a failed snapshot fails the bake, with no droplet, key, snapshot or manifest left', async () => {
     fake.faults.failSnapshots(1);
+    recordCounts({ faultsInjected: 1 });
     const result = await bake();
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/snapshot action on droplet \d+ errored/);
@@ -79,6 +67,7 @@ stages:
   it('a droplet that never becomes active times out and is destroyed', async () => {
     workspace.write('pipelines/faults/pipeline.yaml', pipeline('    state_timeout: 3s'));
     fake.faults.neverActive(1);
+    recordCounts({ faultsInjected: 1 });
     const result = await bake();
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/timed out after 3s waiting for droplet \d+ to become active/);
@@ -88,6 +77,7 @@ stages:
   it('SSH that accepts late is waited for', async () => {
     workspace.write('pipelines/faults/pipeline.yaml', pipeline(''));
     fake.faults.lateSsh(4000, 1);
+    recordCounts({ faultsInjected: 1 });
     const result = await bake();
     expect(result.output).toMatch(/nx-bake: faults\/only built/);
     expect(result.status).toBe(0);
