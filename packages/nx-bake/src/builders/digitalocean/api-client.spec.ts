@@ -29,6 +29,7 @@ describe('DigitalOceanApi', () => {
     server = createServer((request, response) => {
       seen.push({ method: request.method, url: request.url, auth: request.headers.authorization });
       const answer = answers.shift() ?? { status: 200, body: { ok: true } };
+      if (answer.status === 0) return; // a request the server never answers
       response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       response.end(JSON.stringify(answer.body));
     });
@@ -36,6 +37,16 @@ describe('DigitalOceanApi', () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterEach(() => new Promise((resolve) => server.close(resolve)));
+
+  it('gives up on a request that gets no answer, and retries it', async () => {
+    answers = [{ status: 0, body: null }, { status: 200, body: { droplets: [] } }];
+    const api = new DigitalOceanApi({ url, token: 't', backoffMs: 10, requestTimeoutMs: 300 });
+    await expect(api.get('/v2/droplets')).resolves.toEqual({ droplets: [] });
+    expect(seen).toHaveLength(2);
+    answers = [{ status: 0, body: null }];
+    const once = new DigitalOceanApi({ url, token: 't', maxRetries: 0, requestTimeoutMs: 300 });
+    await expect(once.get('/v2/account')).rejects.toThrow('DigitalOcean API GET /v2/account failed: 0 unreachable');
+  });
 
   it('retries 429 and 5xx with backoff, then returns the answer', async () => {
     answers = [

@@ -9,6 +9,8 @@ export interface ApiClientOptions {
   /** First backoff; doubled each retry, capped at 30 s, unless the server says when to come back. */
   backoffMs?: number;
   signal?: AbortSignal;
+  /** One request that gets no answer in this time is given up (and retried): a hung call must not hang the bake. */
+  requestTimeoutMs?: number;
   /** Told about each retry, e.g. to log it (never with the token). */
   onRetry?(message: string): void;
 }
@@ -64,7 +66,7 @@ export class DigitalOceanApi {
             Accept: 'application/json',
           },
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: this.options.signal,
+          signal: requestSignal(this.options.signal, this.options.requestTimeoutMs ?? 60_000),
         });
       } catch (error) {
         if (this.options.signal?.aborted || attempt >= maxRetries) throw new DigitalOceanApiError(call, 0, 'unreachable', errorText(error));
@@ -87,6 +89,11 @@ export class DigitalOceanApi {
       backoff = Math.min(backoff * 2, 30_000);
     }
   }
+}
+
+function requestSignal(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
 /** How long the server asks us to wait: `retry-after` (seconds or a date), else (when rate-limited) `ratelimit-reset` (epoch seconds). */
