@@ -15,6 +15,7 @@ import { describeEndpoint, parseSshConfig, type ParseSshConfigOptions, type SshS
 import { connectSsh, type SshConnection } from './connect';
 import { HostKeyCheck } from './host-key';
 import { Interruption } from './interruption';
+import { packDirectory } from './local-tar';
 import { channelOutcome, feedStdin, killCommand, openExecChannel, wrapCommand } from './remote-command';
 import { openSftp, sftpReadFile, sftpStat, sftpWriteFile } from './sftp';
 import { writePrivateKeyFile } from './temporary-key';
@@ -154,7 +155,7 @@ export class SshCommunicator implements Communicator {
   async uploadDirectory(localDir: string, remoteDir: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     // Packing the top-level names (not '.') keeps the archive from resetting remoteDir's own mode and owner.
     const entries = (await readdir(localDir)).sort();
-    const archive = tarFs.pack(localDir, { entries, map: (header) => ({ ...header, uid: 0, gid: 0 }) });
+    const archive = packDirectory(localDir, entries);
     const dir = shellQuote(remoteDir);
     // `-o`: files belong to the login user (GNU, busybox and bsdtar all read it so when extracting).
     await this.housekeeping(`mkdir -p -- ${dir} && tar -x -o -f - -C ${dir}`, `upload of ${localDir} to ${remoteDir}`, { stdin: archive, signal: options.signal });
