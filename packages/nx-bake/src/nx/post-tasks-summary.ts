@@ -1,5 +1,5 @@
 import type { PostTasksExecution } from '@nx/devkit';
-import { writeSync } from 'node:fs';
+import { emitPluginWorkerLog } from 'nx/src/devkit-internals';
 import { targetNames, type NxBakePluginOptions } from './names';
 import { parseOutcomeLine } from './outcome-line';
 
@@ -11,8 +11,9 @@ const FROM_CACHE = new Set(['local-cache', 'local-cache-kept-existing', 'remote-
  */
 export const postTasksExecution: PostTasksExecution<NxBakePluginOptions> = (options, context) => {
   const lines = summaryLines(options, context.taskResults as Record<string, { task: { target: { project: string; target: string } }; status: string; terminalOutput?: string }>);
-  // Written synchronously: this runs in a plugin worker that Nx may stop as soon as the hook returns.
-  if (lines.length) writeSync(1, `\nnx-bake summary\n${lines.map((line) => `  ${line}`).join('\n')}\n`);
+  // This runs in a plugin worker whose own stdout Nx may drop when it exits right after the hook: the line
+  // goes to the Nx process over the worker's socket, ahead of the hook's result (or to stdout without isolation).
+  if (lines.length) emitPluginWorkerLog('log', `\nnx-bake summary\n${lines.map((line) => `  ${line}`).join('\n')}`);
 };
 
 export function summaryLines(
