@@ -1,4 +1,6 @@
-import { DependencyType, type CreateDependencies, type RawProjectGraphDependency } from '@nx/devkit';
+import type { CreateDependencies, RawProjectGraphDependency } from '@nx/devkit';
+// Not from @nx/devkit, which would load most of Nx into the plugin's worker (see create-nodes.ts).
+import { DependencyType } from 'nx/src/config/project-graph';
 import type { StageMetadata } from './names';
 
 /** Edges the graph shows: stage → its base stage (across pipelines too), stage → the projects it bakes in, pipeline → its stages. */

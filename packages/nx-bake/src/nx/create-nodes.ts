@@ -1,5 +1,10 @@
-import { createNodesFromFiles, hashArray, readJsonFile, writeJsonFile, type CreateNodes, type CreateNodesResult, type ProjectConfiguration } from '@nx/devkit';
-import { workspaceDataDirectory } from 'nx/src/devkit-internals';
+import type { CreateNodes, CreateNodesResult, ProjectConfiguration } from '@nx/devkit';
+// The modules themselves, not @nx/devkit or nx/src/devkit-internals: those load most of Nx (~200 ms) into
+// the plugin's worker process, on the critical path of every project graph (bench case 7).
+import { hashArray } from 'nx/src/hasher/file-hasher';
+import { createNodesFromFiles } from 'nx/src/project-graph/plugins/utils';
+import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
+import { readJsonFile, writeJsonFile } from 'nx/src/utils/fileutils';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadPipelineFile } from '../pipeline/load';
