@@ -16,7 +16,7 @@ const PIPELINES = 300;
 const STAGES = ['s1', 's2', 's3'];
 const pad = (n) => String(n).padStart(3, '0');
 
-function pipelineFiles() {
+export function pipelineFiles() {
   const files = {};
   for (let p = 1; p <= PIPELINES; p++) {
     const name = `p${pad(p)}`;
@@ -31,7 +31,7 @@ function pipelineFiles() {
   return files;
 }
 
-function plainFiles() {
+export function plainFiles() {
   const files = {};
   for (let p = 1; p <= PIPELINES; p++) {
     const name = `p${pad(p)}`;

@@ -104,7 +104,7 @@ export async function runSshCases({ workDir, runs, warmup, benchId, cleanup, plu
   mkdirSync(dir, { recursive: true });
   const { keyFile, publicKey } = makeClientKey(join(dir, 'client'));
   const oursScript = join(benchDir, 'lib', 'ssh-ours.mjs');
-  const result = { tree: null, bigFile: null, sides: {}, censored: {}, oursPhases: {}, problems: [] };
+  const result = { tree: null, bigFile: null, sides: {}, censored: {}, oursPhases: {}, ansibleTasks: {}, problems: [] };
   const push = (name, seconds) => (result.sides[name] ??= []).push(seconds);
   const stopped = new Set();
   /** Runs one side under its case's cap; false when it had to be stopped (recorded, and not run again). */
@@ -262,6 +262,8 @@ export async function runSshCases({ workDir, runs, warmup, benchId, cleanup, plu
             if (i >= warmup) {
               push(`ansible ${name}`, run.seconds);
               if (name === 'ours') phases('ansible', run.output);
+              const tasks = playbookSeconds(run.output);
+              if (tasks !== undefined) (result.ansibleTasks[name] ??= []).push({ total_s: round2(run.seconds), tasks_s: tasks, outside_tasks_s: round2(run.seconds - tasks) });
             }
           } finally {
             await sshd.stop();
@@ -274,4 +276,22 @@ export async function runSshCases({ workDir, runs, warmup, benchId, cleanup, plu
   }
   rmSync(dir, { recursive: true, force: true });
   return result;
+}
+
+const round2 = (value) => Math.round(value * 100) / 100;
+
+/**
+ * Seconds from the playbook's first `TASK [` line to its `PLAY RECAP`, from the timestamps both sides print
+ * (ours: ISO with ms, from ssh-ours.mjs; Packer's -timestamp-ui: whole seconds). The rest of a run is the
+ * tool's own overhead (start-up, connection, Packer's SSH proxy adapter, clean-up).
+ */
+function playbookSeconds(output) {
+  const stamp = (pattern) => {
+    const line = output.split('\n').find((text) => pattern.test(text));
+    const iso = line && /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/.exec(line)?.[1];
+    return iso ? Date.parse(iso) : undefined;
+  };
+  const first = stamp(/TASK \[/);
+  const recap = stamp(/PLAY RECAP/);
+  return first !== undefined && recap !== undefined ? round2((recap - first) / 1000) : undefined;
 }

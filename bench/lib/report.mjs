@@ -175,6 +175,8 @@ export function buildCases(measured, { selected, skipped }) {
     // A side stopped at its cap took at least that long: the ratio is then a bound, not a value.
     if (ours.censoredAt && !reference.censoredAt) entry.ratio_is_lower_bound = true;
     if (reference.censoredAt && !ours.censoredAt) entry.ratio_is_upper_bound = true;
+    const floor = floorOf(definition.id, measured, referenceMedian);
+    if (floor) Object.assign(entry, floor);
     if (definition.target?.kind === 'difference_s') {
       entry.difference_s = round(oursMedian - referenceMedian);
       entry.met = entry.difference_s <= definition.target.max;
@@ -186,11 +188,28 @@ export function buildCases(measured, { selected, skipped }) {
   return cases;
 }
 
+/**
+ * The best ratio any implementation could reach on this machine, where the bench can tell: 4a, OpenSSH's
+ * own tar | ssh (the practical limit of the same upload) over Packer; 6, ours with nothing outside the
+ * playbook's tasks (the same remote work on both sides: apt, users, files) over Packer.
+ */
+function floorOf(id, measured, referenceMedian) {
+  if (id === '4a') {
+    const tar = measured.ssh?.sides?.['tree tar|ssh'];
+    if (tar?.length) return { floor_ratio: round(median(tar) / referenceMedian), floor_basis: 'tar -c | ssh tar -x median / Packer median' };
+  }
+  if (id === '6') {
+    const tasks = (measured.ssh?.ansibleTasks?.ours ?? []).map((run) => run.tasks_s);
+    if (tasks.length) return { floor_ratio: round(median(tasks) / referenceMedian), floor_basis: "median seconds inside ours' playbook tasks (first TASK to PLAY RECAP) / Packer median" };
+  }
+  return undefined;
+}
+
 const fmt = (value, unit = 's') => (value === null || value === undefined ? '–' : `${value < 10 ? value.toFixed(2) : value.toFixed(1)}${unit}`);
 const range = (s, unit = 's') => `${fmt(s.median_s ?? s.median_mb, unit)} (${fmt(s.min_s ?? s.min_mb, unit)}–${fmt(s.max_s ?? s.max_mb, unit)})`;
 
 export function printTable(result) {
-  const rows = [['case', 'what', 'ours: median (min–max)', 'reference: median (min–max)', 'ours/ref', 'target', 'met']];
+  const rows = [['case', 'what', 'ours: median (min–max)', 'reference: median (min–max)', 'ours/ref', 'target', 'met', 'floor']];
   for (const entry of result.cases) {
     const target = !entry.target
       ? 'info'
@@ -218,6 +237,7 @@ export function printTable(result) {
       ratio,
       target,
       entry.met === null ? '–' : entry.met ? 'yes' : 'NO',
+      entry.floor_ratio === undefined ? '' : entry.floor_ratio.toFixed(3),
     ]);
   }
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
@@ -225,4 +245,7 @@ export function printTable(result) {
   process.stdout.write(`\nnx-bake bench ${result.bench_id} — ${result.settings.runs} measured run(s) after ${result.settings.warmup} warm-up, ${result.environment.cpus} CPUs, ${result.environment.packer}, load average ${result.environment.load_average_at_start} at start, ${result.environment.load_average_at_end} at end\n\n`);
   process.stdout.write(`${line(rows[0])}\n${widths.map((width) => '-'.repeat(width)).join('-|-')}\n`);
   for (const row of rows.slice(1)) process.stdout.write(`${line(row)}\n`);
+  if (result.cases.some((entry) => entry.floor_ratio !== undefined)) {
+    process.stdout.write(`\nfloor: the best ratio reachable here — 4a: tar -c | ssh tar -x / Packer; 6: ours' time inside the playbook's tasks alone / Packer.\n`);
+  }
 }

@@ -36,12 +36,21 @@ try {
     if (spec.op === 'uploadDirectory') return communicator.uploadDirectory(spec.local, spec.remote);
     if (spec.op === 'upload') return communicator.upload(createReadStream(spec.local), spec.remote, { mode: 0o644 });
     if (spec.op === 'ansible') {
-      const write = (line) => process.stdout.write(`${line}\n`);
+      // Every line stamped (as Packer's -timestamp-ui does), so the bench can tell task time from overhead.
+      const write = (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+      let pending = '';
       const log = {
         info: write,
         warn: (message) => write(`WARN ${message}`),
-        output: (_stream, chunk) => process.stdout.write(chunk),
-        flush: () => undefined,
+        output: (_stream, chunk) => {
+          const lines = (pending + chunk.toString()).split('\n');
+          pending = lines.pop();
+          for (const line of lines) write(line);
+        },
+        flush: () => {
+          if (pending) write(pending);
+          pending = '';
+        },
       };
       return runProvisioner(
         { type: 'ansible', playbook: spec.playbook, vars: spec.vars },
@@ -58,7 +67,7 @@ try {
             throw new Error('no templates here');
           },
         },
-      );
+      ).finally(() => log.flush());
     }
     throw new Error(`unknown op ${spec.op}`);
   });
