@@ -1,10 +1,10 @@
 import type { Builder } from './builder';
-import { DigitalOceanBuilder } from './digitalocean';
-import { DockerBuilder } from './docker';
 
+// Each builder is loaded when a stage uses it: every stage's bake is an Nx task process of its own, and
+// loading both (dockerode; the DigitalOcean client with ssh2) cost each of them ~100 ms it rarely needs.
 const factories: Record<string, () => Builder> = {
-  docker: () => new DockerBuilder(),
-  digitalocean: () => new DigitalOceanBuilder(),
+  docker: () => new (require('./docker') as typeof import('./docker')).DockerBuilder(),
+  digitalocean: () => new (require('./digitalocean') as typeof import('./digitalocean')).DigitalOceanBuilder(),
 };
 
 export function builderTypes(): string[] {
