@@ -40,7 +40,7 @@ export async function sshGate({ pluginDir, workDir }) {
   if (!existsSync(join(pluginDir, 'dist', 'communicators', 'ssh', 'index.js'))) return { run: false, reason: 'not run: the SSH communicator is not in packages/nx-bake/dist (npm run build)' };
   if (mode === 'force') return { run: true, forced: true, reason: 'BENCH_SSH=force: run without checking the integration test' };
   const hash = createHash('sha256');
-  for (const file of [...filesUnder(join(repoRoot, SSH_SRC)).sort(), join(repoRoot, SSH_TEST), join(repoRoot, 'packages/nx-bake/test/support/sshd.ts')]) {
+  for (const file of [...filesUnder(join(repoRoot, SSH_SRC)).sort(), join(repoRoot, SSH_TEST), join(repoRoot, 'packages/nx-bake/test/support/sshd.ts'), join(repoRoot, 'packages/nx-bake/test/support/sshd-config.js')]) {
     hash.update(file).update(existsSync(file) ? readFileSync(file) : '');
   }
   const key = hash.digest('hex');

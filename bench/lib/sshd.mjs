@@ -1,10 +1,12 @@
 // Real OpenSSH sshd processes for the SSH cases, on loopback addresses only, started and stopped by the
 // bench: one on this machine (uploads land in the bench's temp folder), and one per run inside a fresh
 // container of the base image with host networking (playbooks change a whole system: never this one).
+// Their sshd_config is the tests' (packages/nx-bake/test/support/sshd-config.js).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { sshdConfig } from '../../packages/nx-bake/test/support/sshd-config.js';
 import { sh, sleep } from './util.mjs';
 
 export function freePort() {
@@ -32,26 +34,13 @@ function writeConfig(dir, { listen, paths, publicKey }) {
   writeFileSync(join(dir, 'authorized_keys'), `${publicKey}\n`, { mode: 0o600 });
   writeFileSync(
     join(dir, 'sshd_config'),
-    [
-      `ListenAddress ${listen}`,
-      `HostKey ${paths}/host_ed25519`,
-      `AuthorizedKeysFile ${paths}/authorized_keys`,
-      `PidFile ${paths === dir ? join(dir, 'sshd.pid') : '/run/sshd.pid'}`,
-      'PermitRootLogin yes',
-      'StrictModes no',
-      'UsePAM no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PubkeyAuthentication yes',
-      'UseDNS no',
-      'PrintMotd no',
-      'PrintLastLog no',
-      'MaxStartups 100',
-      'MaxSessions 50',
-      'LogLevel INFO',
-      'Subsystem sftp internal-sftp',
-      '',
-    ].join('\n'),
+    sshdConfig({
+      listen,
+      hostKey: `${paths}/host_ed25519`,
+      authorizedKeys: `${paths}/authorized_keys`,
+      pidFile: paths === dir ? join(dir, 'sshd.pid') : '/run/sshd.pid',
+      logLevel: 'INFO',
+    }),
   );
 }
 

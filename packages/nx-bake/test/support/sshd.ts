@@ -7,6 +7,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './net';
+import { sshdConfig } from './sshd-config';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -58,28 +59,15 @@ export async function createSshd(options: SshdOptions = {}): Promise<TestSshd> {
   const configPath = join(dir, 'sshd_config');
   writeFileSync(
     configPath,
-    [
-      `ListenAddress ${host}:${port}`,
-      `HostKey ${hostKeyPath}`,
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${authorizedKeys}`,
-      'PermitRootLogin yes',
-      'StrictModes no',
-      'UsePAM no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PubkeyAuthentication yes',
-      'UseDNS no',
-      'PrintMotd no',
-      'PrintLastLog no',
-      `AllowTcpForwarding ${options.allowTcpForwarding ? 'yes' : 'no'}`,
-      'MaxStartups 100',
-      'MaxSessions 50',
-      `LogLevel ${options.logLevel ?? 'VERBOSE'}`,
-      'Subsystem sftp internal-sftp',
-      ...(options.config ?? []),
-      '',
-    ].join('\n'),
+    sshdConfig({
+      listen: `${host}:${port}`,
+      hostKey: hostKeyPath,
+      pidFile: join(dir, 'sshd.pid'),
+      authorizedKeys,
+      allowTcpForwarding: options.allowTcpForwarding,
+      logLevel: options.logLevel,
+      extra: options.config,
+    }),
   );
 
   let hostKey = '';
