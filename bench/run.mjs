@@ -89,15 +89,23 @@ async function main() {
 
   const measured = { runs, warmup };
   const skipped = {};
-  if (GRAPH_CASES.some((id) => selected.has(id))) measured.graph = await runGraphCase({ workDir, runs, warmup, cleanup });
+  // The machine may be shared: the load when each group of cases starts goes into the results too.
+  const loadAverage = () => sh('cat', ['/proc/loadavg']).split(' ').slice(0, 3).join(' ');
+  environment.load_average_by_group = {};
+  if (GRAPH_CASES.some((id) => selected.has(id))) {
+    environment.load_average_by_group.graph = loadAverage();
+    measured.graph = await runGraphCase({ workDir, runs, warmup, cleanup });
+  }
 
   if (SSH_CASES.some((id) => selected.has(id))) {
     const gate = await sshGate({ pluginDir: plugin.path, workDir });
+    environment.load_average_by_group.ssh = loadAverage();
     measured.sshGate = gate;
     if (gate.run) measured.ssh = await runSshCases({ workDir, runs, warmup, benchId, cleanup, pluginDir: plugin.path, selected, packerAnsibleEnv });
     else for (const id of SSH_CASES) skipped[id] = gate.reason;
   }
 
+  if (EXAMPLE_CASES.some((id) => selected.has(id))) environment.load_average_by_group.example = loadAverage();
   if (EXAMPLE_CASES.some((id) => selected.has(id))) measured.example = await runExampleCases({ workDir, runs, warmup, benchId, cleanup, packerAnsibleEnv });
 
   // An interrupted bench leaves the previous results alone.
