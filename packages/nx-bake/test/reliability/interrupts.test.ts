@@ -22,6 +22,11 @@ import { createWorkspace, type TestWorkspace } from '../support/workspace';
 import { cloudLeaks, localLeaks } from './leaks';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+// Rarely (2 in ~150 fake-droplet bakes), the fake droplet's SSH connection drops a few ms into the first
+// provisioner, before the step under test is reached; the case then proves nothing either way. It is retried
+// once, with the first attempt's error logged; the cause (in the fake's container networking, or ours) is open.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
 /** From the signal until every process of the bake has exited (cleanup included). Generous: 2 shared cores. */
 const EXIT_BOUND_MS = 60_000;
 
