@@ -37,8 +37,8 @@ export class LoopbackAddresses {
     this.taken.delete(address);
   }
 
+  /** The cursor keeps moving: the next droplet does not get the address a just-removed one had (its sockets may linger). */
   releaseAll(): void {
     this.taken.clear();
-    this.cursor = 2;
   }
 }
