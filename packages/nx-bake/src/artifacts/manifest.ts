@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Artifact } from '../builders/builder';
+import { writeFileAtomic } from '../util/atomic-write';
 
 /** One entry of `builds[]`, in the shape of Packer's manifest post-processor. */
 export interface ManifestBuild {
@@ -59,16 +60,9 @@ export function toManifestBuild(artifact: Artifact, runId: string, buildTime: Da
   };
 }
 
-/** Written to a temp file and renamed, so a reader (or a cache) never sees half a manifest. */
+/** Written atomically, so a reader (or a cache) never sees half a manifest. */
 export function writeManifest(path: string, manifest: StageManifest): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
-  try {
-    writeFileSync(temp, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o644 });
-    renameSync(temp, path);
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 export function readManifest(path: string): StageManifest | undefined {
@@ -78,6 +72,15 @@ export function readManifest(path: string): StageManifest | undefined {
     throw new Error(`${path} is not an nx-bake stage manifest`);
   }
   return manifest;
+}
+
+/** The manifest, or undefined when there is none or it is not one (a hand-edited or foreign file). */
+export function readManifestIfValid(path: string): StageManifest | undefined {
+  try {
+    return readManifest(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A stale manifest must not survive a failed rebuild: it would be cached as this run's output. */

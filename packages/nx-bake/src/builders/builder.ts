@@ -98,6 +98,11 @@ export interface Builder {
   listBuildResources(config: BuilderConfig): Promise<BuildResource[]>;
   /** Removes a build resource; one that is already gone is not an error. */
   deleteBuildResource(resource: BuildResource, config: BuilderConfig): Promise<void>;
+  /**
+   * After a build: another bake (in another clone) may have built the same fingerprint at the same time. A
+   * builder that can tell which came first keeps one: its own artifact, or the other's, adopted.
+   */
+  keepOldest?(built: Artifact, query: ArtifactQuery, since: Date, say: (message: string) => void): Promise<Artifact>;
   /** Credentials the builder reads on its own (e.g. a token from the environment): redacted like sensitive variables. */
   secrets?(config: BuilderConfig): string[];
 }

@@ -14,7 +14,7 @@ import { changedParts } from './fingerprint';
 import { artifactQuery, fingerprintOf, prepareStage, previousIsCurrent, type StageInputs } from './prepare-stage';
 import { trustedBaseImages } from './trusted-base';
 import { InterruptedError } from './run-steps';
-import { keepOldestArtifact, withStageLock } from './stage-lock';
+import { withStageLock } from './stage-lock';
 import { pauseForTests } from './test-pause';
 
 export interface BakeStageOptions extends StageInputs {
@@ -147,7 +147,12 @@ async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResu
     );
 
     // A bake in another clone may have built the same fingerprint meanwhile: the oldest artifact wins (stage-lock.ts).
-    if (built) for (const [i, builder] of builders.entries()) artifacts[i] = await keepOldestArtifact(artifacts[i], artifactQuery(prepared, builder, fingerprint.value), new Date(started), (query) => builderFor(builder.config.type).findArtifact(query), (message) => note.info(message));
+    if (built) {
+      for (const [i, builder] of builders.entries()) {
+        const provider = builderFor(builder.config.type);
+        artifacts[i] = (await provider.keepOldest?.(artifacts[i], artifactQuery(prepared, builder, fingerprint.value), new Date(started), (message) => note.info(message))) ?? artifacts[i];
+      }
+    }
     const outcome: BakeOutcome = built ? 'built' : 'adopted';
     const manifest: StageManifest = {
       builds: artifacts.map((artifact) => toManifestBuild(artifact, runId, buildTime)),

@@ -1,4 +1,4 @@
-import { manifestPath, readManifest, type StageManifest } from '../artifacts/manifest';
+import { manifestPath, readManifestIfValid, type StageManifest } from '../artifacts/manifest';
 import type { ArtifactQuery } from '../builders/builder';
 import { builderFor } from '../builders/registry';
 import { loadPipelineFile } from '../pipeline/load';
@@ -76,7 +76,7 @@ export function prepareStage(inputs: StageInputs, facts: { gitCommit: string; bu
     base,
     baseImages,
     manifestPath: path,
-    previous: safeReadManifest(path),
+    previous: readManifestIfValid(path),
     env,
     ...facts,
   };
@@ -109,14 +109,6 @@ export async function previousIsCurrent(prepared: PreparedStage, fingerprint: st
     if (!build || !(await builderFor(builder.config.type).verifyArtifact(build.artifact_id, artifactQuery(prepared, builder, fingerprint)))) return false;
   }
   return true;
-}
-
-function safeReadManifest(path: string): StageManifest | undefined {
-  try {
-    return readManifest(path);
-  } catch {
-    return undefined;
-  }
 }
 
 function findStage(pipeline: Pipeline, name: string): Stage {

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { BuildResource, ResourceJournal } from '../builders/builder';
+import { writeFileAtomic } from '../util/atomic-write';
+import { isProcessAlive } from '../util/process-alive';
 
 /** A resource in a run's journal, with the builder that made it (to find the credentials to remove it). */
 export interface JournalEntry extends BuildResource {
@@ -58,10 +60,7 @@ export class RunJournal {
   }
 
   private save(): void {
-    mkdirSync(join(this.path, '..'), { recursive: true });
-    const temp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(this.record));
-    renameSync(temp, this.path);
+    writeFileAtomic(this.path, JSON.stringify(this.record));
   }
 }
 
@@ -85,11 +84,5 @@ export function forgetRun(workspaceRoot: string, runId: string): void {
 
 /** Whether the bake that wrote the record is still running; undefined when it ran on another machine. */
 export function isRunAlive(record: RunRecord): boolean | undefined {
-  if (record.hostname !== hostname()) return undefined;
-  try {
-    process.kill(record.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isProcessAlive({ host: record.hostname, pid: record.pid });
 }

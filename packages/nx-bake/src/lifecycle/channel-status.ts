@@ -1,7 +1,7 @@
-import { manifestPath } from '../artifacts/manifest';
+import { manifestPath, readManifestIfValid } from '../artifacts/manifest';
 import type { Pipeline } from '../pipeline/types';
-import { describeArtifacts, readChannels, sameArtifacts, type ChannelEntry } from './channels';
-import { artifactsOf, safeRead } from './lineage';
+import { describeArtifacts, entryArtifactIds, readChannels, sameArtifacts, type ChannelEntry } from './channels';
+import { artifactsOf, recordsAll } from './lineage';
 import { describeRevocation, type Revocations } from './revocations';
 
 export interface ChannelStatus {
@@ -19,16 +19,16 @@ export function channelStatuses(workspaceRoot: string, pipeline: Pipeline, revoc
   for (const [stage, named] of Object.entries(readChannels(workspaceRoot, pipeline.dir))) {
     for (const [channel, { current: entry }] of Object.entries(named)) {
       const reasons: string[] = [];
-      const revoked = revocations.find([...Object.values(entry.artifacts), ...entry.lineage.flatMap((base) => Object.values(base.artifacts))]);
+      const revoked = revocations.find(entryArtifactIds(entry));
       if (revoked) reasons.push(`revoked: ${describeRevocation(revoked)}`);
-      const manifest = safeRead(manifestPath(workspaceRoot, pipeline.name, stage));
+      const manifest = readManifestIfValid(manifestPath(workspaceRoot, pipeline.name, stage));
       if (manifest && !sameArtifacts(artifactsOf(manifest), entry.artifacts)) {
         reasons.push(`a newer build of ${pipeline.name}/${stage}: ${describeArtifacts(artifactsOf(manifest))} (fingerprint ${manifest.fingerprint})`);
       }
       for (const base of entry.lineage.filter((lineage) => lineage.kind === 'stage')) {
         const [owner, name] = base.ref.split('/');
-        const current = safeRead(manifestPath(workspaceRoot, owner, name));
-        if (current && !Object.values(base.artifacts).every((id) => Object.values(artifactsOf(current)).includes(id))) {
+        const current = readManifestIfValid(manifestPath(workspaceRoot, owner, name));
+        if (current && !recordsAll(current, base.artifacts)) {
           reasons.push(`base ${base.ref} was rebuilt: now ${describeArtifacts(artifactsOf(current))}`);
         }
       }

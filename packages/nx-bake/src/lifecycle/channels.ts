@@ -41,6 +41,11 @@ export function writeChannels(workspaceRoot: string, pipelineDir: string, channe
   writeYamlFile(channelsPath(workspaceRoot, pipelineDir), HEADER, { channels });
 }
 
+/** Every artifact a channel entry stands on: its own and those of its lineage (none may be revoked). */
+export function entryArtifactIds(entry: ChannelEntry): string[] {
+  return [...Object.values(entry.artifacts), ...entry.lineage.flatMap((base) => Object.values(base.artifacts))];
+}
+
 export function sameArtifacts(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].every((key) => a[key] === b[key]);

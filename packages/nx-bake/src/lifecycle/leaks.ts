@@ -16,6 +16,8 @@ export interface SweepOptions extends LifecycleInputs {
 
 export interface LeakedResource extends BuildResource {
   builderName: string;
+  /** Known for what a run journal recorded: the builder may since have been renamed. */
+  builderType?: string;
   why: string;
 }
 
@@ -81,7 +83,7 @@ async function removeResource(resource: LeakedResource, builders: ConfiguredBuil
     rmSync(resource.id, { recursive: true, force: true });
     return;
   }
-  const owner = builders.find((entry) => entry.name === resource.builderName) ?? builders.find((entry) => entry.builder.type === (resource as { builderType?: string }).builderType);
+  const owner = builders.find((entry) => entry.name === resource.builderName) ?? builders.find((entry) => entry.builder.type === resource.builderType);
   if (!owner) throw new Error(`no builder named ${resource.builderName} is configured here (try --only ${resource.builderName})`);
   await owner.builder.deleteBuildResource(resource, owner.config);
 }

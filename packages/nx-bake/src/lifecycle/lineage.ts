@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { manifestPath, readManifest, type StageManifest } from '../artifacts/manifest';
+import { manifestPath, readManifestIfValid, type StageManifest } from '../artifacts/manifest';
 
 /** One ancestor of an artifact: a stage's build (artifacts by builder) or, at the root, an external image. */
 export interface LineageEntry {
@@ -32,20 +32,18 @@ export function lineageOf(workspaceRoot: string, manifest: StageManifest): Linea
       return chain;
     }
     const [pipeline, stage] = base.ref.split('/');
-    const parent = safeRead(manifestPath(workspaceRoot, pipeline, stage));
-    const same = parent && Object.values(base.artifacts).every((id) => Object.values(artifactsOf(parent)).includes(id));
+    const parent = readManifestIfValid(manifestPath(workspaceRoot, pipeline, stage));
+    const same = parent && recordsAll(parent, base.artifacts);
     chain.push({ ref: base.ref, kind: 'stage', artifacts: base.artifacts, fingerprint: base.fingerprint, git_commit: same ? parent.git_commit : undefined });
     child = same ? parent : undefined;
   }
   return chain;
 }
 
-export function safeRead(path: string): StageManifest | undefined {
-  try {
-    return readManifest(path);
-  } catch {
-    return undefined;
-  }
+/** Whether the manifest still records every one of these artifacts (a child was built on this build of it). */
+export function recordsAll(manifest: StageManifest, artifacts: Record<string, string>): boolean {
+  const recorded = Object.values(artifactsOf(manifest));
+  return Object.values(artifacts).every((id) => recorded.includes(id));
 }
 
 /** Every stage manifest in the workspace's dist/images (as bakes, or Nx's cache, left them). */
@@ -54,7 +52,7 @@ export function workspaceManifests(workspaceRoot: string): StageManifest[] {
   if (!existsSync(imagesDir)) return [];
   return readdirSync(imagesDir).flatMap((pipeline) =>
     readdirSync(join(imagesDir, pipeline))
-      .map((stage) => safeRead(manifestPath(workspaceRoot, pipeline, stage)))
+      .map((stage) => readManifestIfValid(manifestPath(workspaceRoot, pipeline, stage)))
       .filter((manifest): manifest is StageManifest => manifest !== undefined),
   );
 }

@@ -1,6 +1,6 @@
 import { manifestPath, readManifest } from '../artifacts/manifest';
 import type { Pipeline } from '../pipeline/types';
-import { describeArtifacts, pointChannel, readChannels, rollBackChannel, sameArtifacts, writeChannels, type ChannelEntry } from './channels';
+import { describeArtifacts, entryArtifactIds, pointChannel, readChannels, rollBackChannel, sameArtifacts, writeChannels, type ChannelEntry } from './channels';
 import { configuredBuilders, type LifecycleInputs } from './configured-builders';
 import { artifactsOf, lineageOf } from './lineage';
 import { describeRevocation, type Revocations } from './revocations';
@@ -30,7 +30,7 @@ export async function promote(options: PromoteOptions): Promise<ChannelEntry> {
   if (!target) {
     throw new Error(channels[stage]?.[channel] ? `channel ${stage}/${channel} has no previous entry to roll back to` : `channel ${stage}/${channel} does not exist yet: nothing to roll back`);
   }
-  const revoked = options.revocations.find([...Object.values(target.artifacts), ...target.lineage.flatMap((entry) => Object.values(entry.artifacts))]);
+  const revoked = options.revocations.find(entryArtifactIds(target));
   if (revoked) throw new Error(`channel ${stage}/${channel} cannot point at it: ${describeRevocation(revoked)}`);
   await assertArtifactsExist(options, target);
 

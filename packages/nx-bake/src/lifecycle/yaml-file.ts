@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
+import { writeFileAtomic } from '../util/atomic-write';
 
 /** A small YAML document the team commits (channels, revocations): read whole, written whole and atomically. */
 export function readYamlFile<T>(path: string, empty: T): T {
@@ -9,11 +10,9 @@ export function readYamlFile<T>(path: string, empty: T): T {
 }
 
 export function writeYamlFile(path: string, header: string, data: unknown): void {
-  const temp = `${path}.${process.pid}.tmp`;
   const comment = header
     .split('\n')
     .map((line) => `# ${line}`.trimEnd())
     .join('\n');
-  writeFileSync(temp, `${comment}\n${stringify(data, { lineWidth: 0 })}`);
-  renameSync(temp, path);
+  writeFileAtomic(path, `${comment}\n${stringify(data, { lineWidth: 0 })}`);
 }

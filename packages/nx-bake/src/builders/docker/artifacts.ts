@@ -4,7 +4,7 @@ import { parseDockerBuilderConfig, type DockerBuilderConfig } from './config';
 import { findImageByLabels, inspectImage } from './images';
 
 /** The labels every image of a stage build carries, that identify it for adoption and verification. */
-function identity(query: ArtifactQuery): Record<string, string> {
+export function identityLabels(query: ArtifactQuery): Record<string, string> {
   return { 'nx-bake.pipeline': query.pipeline, 'nx-bake.stage': query.stage, 'nx-bake.fingerprint': query.fingerprint };
 }
 
@@ -13,7 +13,7 @@ function identity(query: ArtifactQuery): Record<string, string> {
  * the build's `repository:tag` too (a build of another fingerprint may have moved the tag since).
  */
 export async function findDockerArtifact(docker: Docker, query: ArtifactQuery): Promise<Artifact | undefined> {
-  const image = await findImageByLabels(docker, identity(query));
+  const image = await findImageByLabels(docker, identityLabels(query));
   if (!image) return undefined;
   const config = parseQuietly(query);
   let tag: string | undefined;
@@ -29,7 +29,7 @@ export async function verifyDockerArtifact(docker: Docker, artifactId: string, q
   if (!artifactId) return false;
   const image = await inspectImage(docker, artifactId);
   const labels = image?.Config?.Labels ?? {};
-  return image !== undefined && Object.entries(identity(query)).every(([key, value]) => labels[key] === value);
+  return image !== undefined && Object.entries(identityLabels(query)).every(([key, value]) => labels[key] === value);
 }
 
 /** Callers may pass the unrendered config (templates in `tag`): then there is simply no tag to apply. */

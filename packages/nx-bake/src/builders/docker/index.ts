@@ -6,6 +6,7 @@ import { commitImageStep } from './commit-image';
 import { parseDockerBuilderConfig } from './config';
 import { connectStep } from './connect';
 import { createContainerStep } from './create-container';
+import { keepOldestDockerImage } from './duplicates';
 import { deleteDockerArtifact, deleteDockerContainer, listDockerArtifacts, listDockerBuildContainers } from './lifecycle';
 import { provisionStep } from './provision';
 import { pullImageStep } from './pull-image';
@@ -28,6 +29,10 @@ export class DockerBuilder implements Builder {
 
   verifyArtifact(artifactId: string, query: ArtifactQuery): Promise<boolean> {
     return verifyDockerArtifact(this.engine(), artifactId, query);
+  }
+
+  keepOldest(built: Artifact, query: ArtifactQuery, since: Date, say: (message: string) => void): Promise<Artifact> {
+    return keepOldestDockerImage(this.engine(), built, query, since, say);
   }
 
   listArtifacts(): Promise<StoredArtifact[]> {
