@@ -10,15 +10,12 @@
  * Signals go to the bake's whole process group, as Ctrl-C in a terminal or a CI runner's cancel sends them.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startFakeDigitalOcean, type FakeDigitalOcean } from '../../../fake-digitalocean/src';
+import type { FakeDigitalOcean } from '../../../fake-digitalocean/src';
+import { useBakeFixture } from '../support/bake-fixture';
 import { startBake } from '../support/bake-process';
 import { docker, removeByLabel } from '../support/docker';
 import { oneStageDoPipeline } from '../support/do-pipeline';
 import { recordCounts, recordLeaks } from '../support/reliability-counts';
-import { createWorkspace, type TestWorkspace } from '../support/workspace';
 import { cloudLeaks, localLeaks } from './leaks';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
@@ -58,26 +55,18 @@ const pause = (step: string): Pick<Case, 'marker' | 'env'> => ({ marker: new Reg
 const shellHeld = { marker: /\| shell-started/, env: { BAKE_VAR_shell_sleep: '120' } };
 const ansibleHeld = { marker: /TASK \[hold\]/, env: { BAKE_VAR_ansible_sleep: '120' } };
 
-async function interrupt(run: ReturnType<typeof startBake>, testCase: Case, signal: NodeJS.Signals): Promise<{ code: number; output: string }> {
-  await run.waitFor(testCase.marker);
-  run.signal(signal);
+async function interrupt(run: ReturnType<typeof startBake>, testCase: Case, signal: NodeJS.Signals): Promise<{ code: number }> {
+  const { code, elapsedMs } = await run.interruptAt(testCase.marker, signal, EXIT_BOUND_MS);
   recordCounts({ interruptsInjected: 1 });
-  const signalled = Date.now();
-  await run.groupGone(EXIT_BOUND_MS);
-  const code = await run.exited;
-  expect(Date.now() - signalled).toBeLessThan(EXIT_BOUND_MS);
-  return { code, output: run.output() };
+  expect(elapsedMs).toBeLessThan(EXIT_BOUND_MS);
+  return { code };
 }
 
 describe('SIGINT/SIGTERM at every step of a Docker bake', () => {
   const pipeline = `relint${randomUUID().slice(0, 6)}`;
-  let workspace: TestWorkspace;
-  let tmp: string;
-
-  beforeAll(() => {
-    workspace = createWorkspace({
-      name: 'rel-int-docker',
-      files: {
+  const fx = useBakeFixture({
+    name: 'rel-int-docker',
+    files: {
         [`pipelines/${pipeline}/pipeline.yaml`]: `name: ${pipeline}
 variables:
   ${VARIABLES.replace('\n', '\n  ')}
@@ -93,15 +82,9 @@ stages:
 ${PROVISIONERS}
 `,
         [`pipelines/${pipeline}/only/playbook.yml`]: PLAYBOOK,
-      },
-    });
-    tmp = mkdtempSync(join(tmpdir(), 'rel-int-docker-tmp-'));
+    },
   });
-  afterAll(async () => {
-    await removeByLabel(`nx-bake.pipeline=${pipeline}`);
-    workspace?.remove();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => removeByLabel(`nx-bake.pipeline=${pipeline}`));
 
   const cases: Case[] = [
     { step: 'pull-image', ...pause('pull-image') },
@@ -115,14 +98,10 @@ ${PROVISIONERS}
   ];
 
   it.each(cases.flatMap((testCase) => SIGNALS.map((signal) => [testCase.step, signal, testCase] as const)))('%s, %s', async (_step, signal, testCase) => {
-    const run = startBake(workspace, ['run', `${pipeline}-only:bake`, '--skip-nx-cache', '--output-style=stream'], {
-      TMPDIR: tmp,
-      PYTHONUNBUFFERED: '1',
-      ...testCase.env,
-    });
+    const run = startBake(fx.workspace, ['run', `${pipeline}-only:bake`, '--skip-nx-cache', '--output-style=stream'], fx.env({ PYTHONUNBUFFERED: '1', ...testCase.env }));
     const { code } = await interrupt(run, testCase, signal);
     expect(code).not.toBe(0);
-    const leaks = await localLeaks({ workspace, tmp, pipeline });
+    const leaks = await localLeaks({ workspace: fx.workspace, tmp: fx.tmp, pipeline });
     const images = await docker.listImages({ filters: { label: [`nx-bake.pipeline=${pipeline}`] } });
     if (!testCase.artifactMayStay) leaks.push(...images.map((image) => `image ${image.Id}`));
     else if (images.length > 1) leaks.push(`${images.length} images for one fingerprint`);
@@ -132,29 +111,16 @@ ${PROVISIONERS}
 });
 
 describe('SIGINT/SIGTERM at every step of a DigitalOcean bake', () => {
-  const token = `dop_v1_reliability_${randomUUID().replace(/-/g, '')}`;
-  let fake: FakeDigitalOcean;
-  let workspace: TestWorkspace;
-  let tmp: string;
-
-  beforeAll(async () => {
-    fake = await startFakeDigitalOcean({ tokens: [token], activeDelayMs: 300, actionDelayMs: 100 });
-    workspace = createWorkspace({
-      name: 'rel-int-do',
-      files: {
-        'pipelines/reldo/pipeline.yaml': oneStageDoPipeline({ name: 'reldo', variables: VARIABLES, provisioners: PROVISIONERS }),
-        'pipelines/reldo/only/playbook.yml': PLAYBOOK,
-      },
-    });
-    tmp = mkdtempSync(join(tmpdir(), 'rel-int-do-tmp-'));
-  });
-  afterAll(async () => {
-    await fake?.stop();
-    workspace?.remove();
-    rmSync(tmp, { recursive: true, force: true });
+  const fx = useBakeFixture({
+    name: 'rel-int-do',
+    cloud: true,
+    files: {
+      'pipelines/reldo/pipeline.yaml': oneStageDoPipeline({ name: 'reldo', variables: VARIABLES, provisioners: PROVISIONERS }),
+      'pipelines/reldo/only/playbook.yml': PLAYBOOK,
+    },
   });
   beforeEach(async () => {
-    await fake.reset();
+    await fx.fake.reset();
   });
 
   // A held API request is not cut short by the interrupt (the cloud may act on it anyway: a droplet created
@@ -173,19 +139,13 @@ describe('SIGINT/SIGTERM at every step of a DigitalOcean bake', () => {
   ];
 
   it.each(cases.flatMap((testCase) => SIGNALS.map((signal) => [testCase.step, signal, testCase] as const)))('%s, %s', async (_step, signal, testCase) => {
-    testCase.faults?.(fake);
+    testCase.faults?.(fx.fake);
     if (testCase.faults) recordCounts({ faultsInjected: 1 });
-    const run = startBake(workspace, ['run', 'reldo-only:bake', '--skip-nx-cache', '--output-style=stream'], {
-      TMPDIR: tmp,
-      PYTHONUNBUFFERED: '1',
-      DIGITALOCEAN_API_URL: fake.url,
-      BAKE_VAR_token: token,
-      ...testCase.env,
-    });
+    const run = startBake(fx.workspace, ['run', 'reldo-only:bake', '--skip-nx-cache', '--output-style=stream'], fx.env({ PYTHONUNBUFFERED: '1', ...testCase.env }));
     const { code } = await interrupt(run, testCase, signal);
     expect(code).not.toBe(0);
-    const leaks = [...(await localLeaks({ workspace, tmp, pipeline: 'reldo' })), ...(await cloudLeaks(fake, { allowSnapshots: testCase.artifactMayStay ? 1 : 0 }))];
+    const leaks = [...(await localLeaks({ workspace: fx.workspace, tmp: fx.tmp, pipeline: 'reldo' })), ...(await cloudLeaks(fx.fake, { allowSnapshots: testCase.artifactMayStay ? 1 : 0 }))];
     expect(recordLeaks(leaks)).toEqual([]);
-    expect(fake.violations()).toEqual([]);
+    expect(fx.fake.violations()).toEqual([]);
   });
 });

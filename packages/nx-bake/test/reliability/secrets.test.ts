@@ -7,30 +7,20 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startFakeDigitalOcean, type FakeDigitalOcean } from '../../../fake-digitalocean/src';
+import { useBakeFixture } from '../support/bake-fixture';
 import { docker, removeByLabel } from '../support/docker';
 import { recordLeaks, recordSecretHits } from '../support/reliability-counts';
-import { createWorkspace, type TestWorkspace } from '../support/workspace';
 import { cloudLeaks, localLeaks, walk } from './leaks';
 
 describe('secrets in a Docker + DigitalOcean bake', () => {
-  const token = `dop_v1_canarytoken${randomUUID().replace(/-/g, '')}`;
   const secret = `canary-secret-${randomUUID()}`;
   const pipeline = `relsec${randomUUID().slice(0, 6)}`;
-  /** The canaries, and the forms they could hide in: base64 and hex. */
-  const needles = [token, secret].flatMap((value) => [value, Buffer.from(value).toString('base64').slice(0, 24), Buffer.from(value).toString('hex')]);
-  let fake: FakeDigitalOcean;
-  let workspace: TestWorkspace;
-  let tmp: string;
-
-  beforeAll(async () => {
-    fake = await startFakeDigitalOcean({ tokens: [token], activeDelayMs: 300, actionDelayMs: 100 });
-    workspace = createWorkspace({
-      name: 'rel-secrets',
-      files: {
+  const fx = useBakeFixture({
+    name: 'rel-secrets',
+    cloud: true,
+    files: {
         [`pipelines/${pipeline}/pipeline.yaml`]: `name: ${pipeline}
 variables:
   token: { type: string, sensitive: true }
@@ -68,18 +58,14 @@ stages:
       ansible.builtin.shell: "test -n \\"$CANARY\\" && sleep 2"
       environment: { CANARY: "{{ canary }}" }
 `,
-      },
-    });
-    tmp = mkdtempSync(join(tmpdir(), 'rel-secrets-tmp-'));
+    },
   });
-  afterAll(async () => {
-    await removeByLabel(`nx-bake.pipeline=${pipeline}`);
-    await fake?.stop();
-    workspace?.remove();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => removeByLabel(`nx-bake.pipeline=${pipeline}`));
+  /** The canaries, and the forms they could hide in: base64 and hex. */
+  const needles = [fx.token, secret].flatMap((value) => [value, Buffer.from(value).toString('base64').slice(0, 24), Buffer.from(value).toString('hex')]);
 
   it('leaves the canaries nowhere, and the SSH key only briefly, 0600 in a private folder', async () => {
+    const { fake, workspace, tmp, token } = fx;
     // Watch the bake while it runs: the droplets (user data, tags) vanish with it, and so does the key file.
     const seenAtCloud = new Set<string>();
     const keyFiles = new Map<string, { mode: number; dirMode: number }>();
@@ -101,7 +87,7 @@ stages:
       }
     })();
     const result = await workspace.nxAsync(['run', `${pipeline}-only:bake`, '--output-style=stream'], {
-      env: { TMPDIR: tmp, DIGITALOCEAN_API_URL: fake.url, BAKE_VAR_token: token, BAKE_VAR_canary: secret, PYTHONUNBUFFERED: '1' },
+      env: fx.env({ BAKE_VAR_canary: secret, PYTHONUNBUFFERED: '1' }),
     });
     watching = false;
     await watcher;

@@ -5,15 +5,14 @@
  * test proves the kill left something, and that the sweep leaves nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeDigitalOcean, type FakeDigitalOcean } from '../../../fake-digitalocean/src';
+import { useBakeFixture } from '../support/bake-fixture';
 import { startBake } from '../support/bake-process';
 import { containersWithLabel, docker, removeByLabel } from '../support/docker';
 import { oneStageDoPipeline } from '../support/do-pipeline';
 import { recordCounts, recordLeaks } from '../support/reliability-counts';
-import { createWorkspace, type TestWorkspace } from '../support/workspace';
+import type { TestWorkspace } from '../support/workspace';
 import { cloudLeaks, localLeaks, walk } from './leaks';
 
 const HOLD = `      - type: shell
@@ -21,11 +20,9 @@ const HOLD = `      - type: shell
 
 async function killDuringProvisioning(workspace: TestWorkspace, project: string, env: NodeJS.ProcessEnv): Promise<void> {
   const run = startBake(workspace, ['run', `${project}:bake`, '--skip-nx-cache', '--output-style=stream'], { PYTHONUNBUFFERED: '1', ...env });
-  await run.waitFor(/\| shell-started/);
-  run.signal('SIGKILL');
+  const { code } = await run.interruptAt(/\| shell-started/, 'SIGKILL', 30_000);
   recordCounts({ interruptsInjected: 1 });
-  await run.groupGone(30_000);
-  expect(await run.exited).not.toBe(0);
+  expect(code).not.toBe(0);
 }
 
 const journals = (workspace: TestWorkspace) => {
@@ -36,13 +33,9 @@ const tempFolders = (tmp: string) => walk(tmp).filter((path) => /^nx-bake-[^/]*$
 
 describe('gc --leaked after a SIGKILL, Docker builder', () => {
   const pipeline = `relkill${randomUUID().slice(0, 6)}`;
-  let workspace: TestWorkspace;
-  let tmp: string;
-
-  beforeAll(() => {
-    workspace = createWorkspace({
-      name: 'rel-kill-docker',
-      files: {
+  const fx = useBakeFixture({
+    name: 'rel-kill-docker',
+    files: {
         [`pipelines/${pipeline}/pipeline.yaml`]: `name: ${pipeline}
 builders:
   local: { type: docker, network: host, repository: nx-bake-reliability/${pipeline} }
@@ -53,30 +46,24 @@ stages:
 ${HOLD}
 `,
         [`pipelines/${pipeline}/only/README.md`]: 'the stage\n',
-      },
-    });
-    tmp = mkdtempSync(join(tmpdir(), 'rel-kill-docker-tmp-'));
+    },
   });
-  afterAll(async () => {
-    await removeByLabel(`nx-bake.pipeline=${pipeline}`);
-    workspace?.remove();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => removeByLabel(`nx-bake.pipeline=${pipeline}`));
 
   it('finds and removes the container and temp folder of the killed run', async () => {
-    await killDuringProvisioning(workspace, `${pipeline}-only`, { TMPDIR: tmp });
+    await killDuringProvisioning(fx.workspace, `${pipeline}-only`, fx.env());
     // The kill really left things behind: otherwise this test would prove nothing.
     expect(await containersWithLabel(`nx-bake.pipeline=${pipeline}`)).toHaveLength(1);
-    expect(tempFolders(tmp)).toHaveLength(1);
-    expect(journals(workspace)).toHaveLength(1);
+    expect(tempFolders(fx.tmp)).toHaveLength(1);
+    expect(journals(fx.workspace)).toHaveLength(1);
 
-    const sweep = workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--output-style=static']);
+    const sweep = fx.workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--output-style=static']);
     expect(sweep.status).toBe(0);
     expect(sweep.stdout).toContain('2 leaked resources');
     expect(sweep.stdout).toMatch(/container [0-9a-f]{64}: removing \(its run .* was killed\)/);
-    expect(recordLeaks(await localLeaks({ workspace, tmp, pipeline }))).toEqual([]);
-    expect(tempFolders(tmp)).toEqual([]);
-    expect(journals(workspace)).toEqual([]);
+    expect(recordLeaks(await localLeaks({ workspace: fx.workspace, tmp: fx.tmp, pipeline }))).toEqual([]);
+    expect(tempFolders(fx.tmp)).toEqual([]);
+    expect(journals(fx.workspace)).toEqual([]);
   });
 
   it('leaves a young container of a run it does not know until it is older than --older-than', async () => {
@@ -86,53 +73,40 @@ ${HOLD}
       Cmd: ['sleep', '300'],
       Labels: { 'nx-bake.pipeline': pipeline, 'nx-bake.stage': 'only', 'nx-bake.run': `elsewhere-${randomUUID()}` },
     });
-    const young = workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--olderThan=1h', '--output-style=static']);
+    const young = fx.workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--olderThan=1h', '--output-style=static']);
     expect(young.stdout).toContain('0 leaked resources');
     expect(await containersWithLabel(`nx-bake.pipeline=${pipeline}`)).toHaveLength(1);
-    const old = workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--olderThan=0s', '--output-style=static']);
+    const old = fx.workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--olderThan=0s', '--output-style=static']);
     expect(old.stdout).toContain(`container ${container.id}: removing (no running bake here knows its run`);
     expect(await containersWithLabel(`nx-bake.pipeline=${pipeline}`)).toHaveLength(0);
   });
 });
 
 describe('gc --leaked after a SIGKILL, DigitalOcean builder', () => {
-  const token = `dop_v1_sweep_${randomUUID().replace(/-/g, '')}`;
-  let fake: FakeDigitalOcean;
-  let workspace: TestWorkspace;
-  let tmp: string;
-
-  beforeAll(async () => {
-    fake = await startFakeDigitalOcean({ tokens: [token], activeDelayMs: 300, actionDelayMs: 100 });
-    workspace = createWorkspace({
-      name: 'rel-kill-do',
-      files: {
-        'pipelines/relkilldo/pipeline.yaml': oneStageDoPipeline({ name: 'relkilldo', provisioners: HOLD }),
-        'pipelines/relkilldo/only/README.md': 'the stage\n',
-      },
-    });
-    tmp = mkdtempSync(join(tmpdir(), 'rel-kill-do-tmp-'));
-  });
-  afterAll(async () => {
-    await fake?.stop();
-    workspace?.remove();
-    rmSync(tmp, { recursive: true, force: true });
+  const fx = useBakeFixture({
+    name: 'rel-kill-do',
+    cloud: true,
+    files: {
+      'pipelines/relkilldo/pipeline.yaml': oneStageDoPipeline({ name: 'relkilldo', provisioners: HOLD }),
+      'pipelines/relkilldo/only/README.md': 'the stage\n',
+    },
   });
 
   it('finds and removes the droplet, the SSH key and the temp folder of the killed run', async () => {
-    const env = { TMPDIR: tmp, DIGITALOCEAN_API_URL: fake.url, BAKE_VAR_token: token };
-    await killDuringProvisioning(workspace, 'relkilldo-only', env);
-    expect(fake.state().droplets).toHaveLength(1);
-    expect(fake.state().keys).toHaveLength(1);
-    expect(tempFolders(tmp)).toHaveLength(1);
+    const env = fx.env();
+    await killDuringProvisioning(fx.workspace, 'relkilldo-only', env);
+    expect(fx.fake.state().droplets).toHaveLength(1);
+    expect(fx.fake.state().keys).toHaveLength(1);
+    expect(tempFolders(fx.tmp)).toHaveLength(1);
 
-    const sweep = await workspace.nxAsync(['run', 'relkilldo:gc', '--leaked', '--output-style=static'], { env });
+    const sweep = await fx.workspace.nxAsync(['run', 'relkilldo:gc', '--leaked', '--output-style=static'], { env });
     expect(sweep.status).toBe(0);
     expect(sweep.stdout).toContain('3 leaked resources');
     expect(sweep.stdout).toMatch(/ssh-key \d+: removing/);
     expect(sweep.stdout).toMatch(/droplet \d+: removing/);
-    expect(sweep.output).not.toContain(token);
-    expect(recordLeaks([...(await cloudLeaks(fake)), ...(await localLeaks({ workspace, tmp, pipeline: 'relkilldo' }))])).toEqual([]);
-    expect(journals(workspace)).toEqual([]);
-    expect(fake.violations()).toEqual([]);
+    expect(sweep.output).not.toContain(fx.token);
+    expect(recordLeaks([...(await cloudLeaks(fx.fake)), ...(await localLeaks({ workspace: fx.workspace, tmp: fx.tmp, pipeline: 'relkilldo' }))])).toEqual([]);
+    expect(journals(fx.workspace)).toEqual([]);
+    expect(fx.fake.violations()).toEqual([]);
   });
 });

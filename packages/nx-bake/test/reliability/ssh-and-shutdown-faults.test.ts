@@ -4,15 +4,10 @@
  * says the drop is expected), and a droplet that never powers off after `shutdown` (power_off takes over;
  * when that is stuck too, the timeout fires and cleanup still runs).
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startFakeDigitalOcean, type FakeDigitalOcean } from '../../../fake-digitalocean/src';
+import { useBakeFixture } from '../support/bake-fixture';
 import { startBake } from '../support/bake-process';
 import { oneStageDoPipeline } from '../support/do-pipeline';
 import { recordCounts, recordLeaks } from '../support/reliability-counts';
-import { createWorkspace, type TestWorkspace } from '../support/workspace';
 import { cloudLeaks, localLeaks } from './leaks';
 
 // As in interrupts.test.ts: a fake droplet's SSH connection rarely drops before the step under test; retried
@@ -23,55 +18,41 @@ const HOLD = `      - type: shell
         inline: ["echo holding", "sleep 60"]`;
 
 describe('SSH dropped and shutdowns stuck during a DigitalOcean bake', () => {
-  const token = `dop_v1_sshfaults_${randomUUID().replace(/-/g, '')}`;
-  let fake: FakeDigitalOcean;
-  let workspace: TestWorkspace;
-  let tmp: string;
-
-  beforeAll(async () => {
-    fake = await startFakeDigitalOcean({ tokens: [token], activeDelayMs: 300, actionDelayMs: 100 });
-    workspace = createWorkspace({
-      name: 'rel-ssh',
-      files: {
-        // A stage's folder must exist next to its pipeline file.
-        'pipelines/dropped/only/.gitkeep': '',
-        'pipelines/reconnects/only/.gitkeep': '',
-        'pipelines/stuckshutdown/only/.gitkeep': '',
-        'pipelines/dropped/pipeline.yaml': oneStageDoPipeline({ name: 'dropped', provisioners: HOLD }),
-        'pipelines/reconnects/pipeline.yaml': oneStageDoPipeline({
-          name: 'reconnects',
-          provisioners: `${HOLD}
+  const fx = useBakeFixture({
+    name: 'rel-ssh',
+    cloud: true,
+    files: {
+      // A stage's folder must exist next to its pipeline file.
+      'pipelines/dropped/only/.gitkeep': '',
+      'pipelines/reconnects/only/.gitkeep': '',
+      'pipelines/stuckshutdown/only/.gitkeep': '',
+      'pipelines/dropped/pipeline.yaml': oneStageDoPipeline({ name: 'dropped', provisioners: HOLD }),
+      'pipelines/reconnects/pipeline.yaml': oneStageDoPipeline({
+        name: 'reconnects',
+        provisioners: `${HOLD}
         expect_disconnect: true
       - type: shell
         inline: ["echo reconnected-and-ran"]`,
-        }),
-        'pipelines/stuckshutdown/pipeline.yaml': oneStageDoPipeline({
-          name: 'stuckshutdown',
-          builderFields: 'shutdown_timeout: 2s\nstate_timeout: 4s',
-          provisioners: `      - type: shell
+      }),
+      'pipelines/stuckshutdown/pipeline.yaml': oneStageDoPipeline({
+        name: 'stuckshutdown',
+        builderFields: 'shutdown_timeout: 2s\nstate_timeout: 4s',
+        provisioners: `      - type: shell
         inline: ["echo provisioned"]`,
-        }),
-      },
-    });
-    tmp = mkdtempSync(join(tmpdir(), 'rel-ssh-tmp-'));
-  });
-  afterAll(async () => {
-    await fake?.stop();
-    workspace?.remove();
-    rmSync(tmp, { recursive: true, force: true });
+      }),
+    },
   });
   beforeEach(async () => {
-    await fake.reset();
+    await fx.fake.reset();
   });
 
-  const env = () => ({ TMPDIR: tmp, DIGITALOCEAN_API_URL: fake.url, BAKE_VAR_token: token });
-  const bake = (project: string) => startBake(workspace, ['run', `${project}-only:bake`, '--skip-nx-cache', '--output-style=stream'], env());
+  const bake = (project: string) => startBake(fx.workspace, ['run', `${project}-only:bake`, '--skip-nx-cache', '--output-style=stream'], fx.env());
 
   async function dropSshOnceHolding(run: ReturnType<typeof startBake>, restartAfterMs?: number): Promise<void> {
     await run.waitFor(/\| holding/);
-    const [droplet] = fake.state().droplets;
+    const [droplet] = fx.fake.state().droplets;
     expect(droplet).toBeDefined();
-    await fake.dropSsh(droplet.id, { restartAfterMs });
+    await fx.fake.dropSsh(droplet.id, { restartAfterMs });
     recordCounts({ faultsInjected: 1 });
   }
 
@@ -83,7 +64,7 @@ describe('SSH dropped and shutdowns stuck during a DigitalOcean bake', () => {
     expect(code).not.toBe(0);
     expect(run.output()).toMatch(/shell provisioner: inline: the connection to the instance dropped while it ran/);
     expect(run.output()).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-    const leaks = [...(await localLeaks({ workspace, tmp, pipeline: 'dropped' })), ...(await cloudLeaks(fake))];
+    const leaks = [...(await localLeaks({ workspace: fx.workspace, tmp: fx.tmp, pipeline: 'dropped' })), ...(await cloudLeaks(fx.fake))];
     expect(recordLeaks(leaks)).toEqual([]);
   });
 
@@ -95,33 +76,33 @@ describe('SSH dropped and shutdowns stuck during a DigitalOcean bake', () => {
     expect(run.output()).toContain('disconnected, as expected');
     expect(run.output()).toMatch(/\| reconnected-and-ran/);
     // The snapshot is the bake's product; nothing else stays.
-    expect(fake.state().snapshots).toHaveLength(1);
-    const leaks = [...(await localLeaks({ workspace, tmp, pipeline: 'reconnects', allowManifest: true })), ...(await cloudLeaks(fake, { allowSnapshots: 1 }))];
+    expect(fx.fake.state().snapshots).toHaveLength(1);
+    const leaks = [...(await localLeaks({ workspace: fx.workspace, tmp: fx.tmp, pipeline: 'reconnects', allowManifest: true })), ...(await cloudLeaks(fx.fake, { allowSnapshots: 1 }))];
     expect(recordLeaks(leaks)).toEqual([]);
   });
 
   it('a droplet that ignores shutdown is powered off after shutdown_timeout, and the bake succeeds', async () => {
-    fake.faults.stuckActions({ type: 'shutdown' });
+    fx.fake.faults.stuckActions({ type: 'shutdown' });
     recordCounts({ faultsInjected: 1 });
     const run = bake('stuckshutdown');
     await run.groupGone(240_000);
     expect(await run.exited).toBe(0);
     expect(run.output()).toMatch(/graceful shutdown of droplet \d+ did not finish .*timed out.*; powering off/);
     expect(run.output()).toMatch(/droplet \d+ powered off/);
-    expect(fake.state().snapshots).toHaveLength(1);
-    const leaks = [...(await localLeaks({ workspace, tmp, pipeline: 'stuckshutdown', allowManifest: true })), ...(await cloudLeaks(fake, { allowSnapshots: 1 }))];
+    expect(fx.fake.state().snapshots).toHaveLength(1);
+    const leaks = [...(await localLeaks({ workspace: fx.workspace, tmp: fx.tmp, pipeline: 'stuckshutdown', allowManifest: true })), ...(await cloudLeaks(fx.fake, { allowSnapshots: 1 }))];
     expect(recordLeaks(leaks)).toEqual([]);
   });
 
   it('a droplet that neither shuts down nor powers off: the timeout fires, the bake fails, cleanup runs', async () => {
-    fake.faults.stuckActions({ type: 'shutdown' });
-    fake.faults.stuckActions({ type: 'power_off' });
+    fx.fake.faults.stuckActions({ type: 'shutdown' });
+    fx.fake.faults.stuckActions({ type: 'power_off' });
     recordCounts({ faultsInjected: 2 });
     const run = bake('stuckshutdown');
     await run.groupGone(240_000);
     expect(await run.exited).not.toBe(0);
     expect(run.output()).toMatch(/timed out after 4s waiting for the power_off action on droplet \d+/);
-    const leaks = [...(await localLeaks({ workspace, tmp, pipeline: 'stuckshutdown' })), ...(await cloudLeaks(fake))];
+    const leaks = [...(await localLeaks({ workspace: fx.workspace, tmp: fx.tmp, pipeline: 'stuckshutdown' })), ...(await cloudLeaks(fx.fake))];
     expect(recordLeaks(leaks)).toEqual([]);
   });
 });

@@ -17,6 +17,8 @@ export interface BakeProcess {
   signal(signal: NodeJS.Signals): void;
   /** Resolves when no process of the bake's group is left; rejects after `timeoutMs`. */
   groupGone(timeoutMs: number): Promise<void>;
+  /** Waits for `marker`, signals the group, and waits (at most `boundMs`) until it is gone: the exit code and how long that took. */
+  interruptAt(marker: RegExp, signal: NodeJS.Signals, boundMs: number): Promise<{ code: number; elapsedMs: number }>;
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGHUP: 1 };
@@ -72,6 +74,13 @@ export function startBake(workspace: TestWorkspace, args: string[], env: NodeJS.
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+    },
+    async interruptAt(marker, signal, boundMs) {
+      await this.waitFor(marker);
+      this.signal(signal);
+      const signalled = Date.now();
+      await this.groupGone(boundMs);
+      return { code: await exited, elapsedMs: Date.now() - signalled };
     },
   };
 }
