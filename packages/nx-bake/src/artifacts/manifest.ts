@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Artifact } from '../builders/builder';
+import type { Artifact } from './artifact';
 import { writeFileAtomic } from '../util/atomic-write';
 
 /** One entry of `builds[]`, in the shape of Packer's manifest post-processor. */

@@ -1,5 +1,5 @@
 import { newRunId, removeManifest, toManifestBuild, writeManifest, type StageManifest } from '../artifacts/manifest';
-import type { Artifact } from '../builders/builder';
+import type { Artifact } from '../artifacts/artifact';
 import { builderFor } from '../builders/registry';
 import { renderStage, templateContext } from '../pipeline/template';
 import type { StageBuilder } from '../pipeline/types';
@@ -7,15 +7,15 @@ import type { Reporter } from '../progress/reporter';
 import { createStageLogger } from '../progress/stage-logger';
 import { gitCommit } from '../util/git';
 import { buildOne } from './build-one';
-import { describeRevocation } from '../lifecycle/revocations';
+import { describeRevocation } from '../artifacts/revocations';
 import { assertBaseNotRevoked, revocationsFor } from './revocation-checks';
 import { RunJournal } from './run-journal';
 import { changedParts } from './fingerprint';
 import { artifactQuery, fingerprintOf, prepareStage, previousIsCurrent, type StageInputs } from './prepare-stage';
 import { trustedBaseImages } from './trusted-base';
-import { InterruptedError } from './run-steps';
+import { InterruptedError } from '../steps/run-steps';
 import { withStageLock } from './stage-lock';
-import { pauseForTests } from './test-pause';
+import { pauseForTests } from '../steps/test-pause';
 
 export interface BakeStageOptions extends StageInputs {
   onError?: 'cleanup' | 'abort';

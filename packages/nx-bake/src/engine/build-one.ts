@@ -1,15 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Artifact, Builder, BuildRequest, BuildState } from '../builders/builder';
+import type { Artifact } from '../artifacts/artifact';
+import type { Builder, BuildRequest, BuildState } from '../builders/builder';
 import type { TemplateContext } from '../pipeline/template';
 import { renderTemplateFile } from '../pipeline/template';
 import type { Stage } from '../pipeline/types';
 import { runProvisioner } from '../provisioners';
 import type { Reporter } from '../progress/reporter';
-import type { StageLogger } from './step';
+import type { StageLogger } from '../progress/stage-logger';
 import type { RunJournal } from './run-journal';
-import { runSteps } from './run-steps';
+import { runSteps } from '../steps/run-steps';
 
 export interface BuildOneOptions {
   builder: Builder;

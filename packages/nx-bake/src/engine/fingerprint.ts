@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Pipeline, Stage } from '../pipeline/types';
 import { canonicalJson, hashPath, hashText } from '../util/hash-files';
-import { referencedVariables, stageFiles, withoutNested } from './stage-files';
+import { referencedVariables, stageFiles, withoutNested } from '../pipeline/stage-files';
 
 export interface FingerprintInputs {
   pipeline: Pipeline;

@@ -2,7 +2,7 @@ import { manifestPath, readManifestIfValid } from '../artifacts/manifest';
 import type { Pipeline } from '../pipeline/types';
 import { describeArtifacts, entryArtifactIds, readChannels, sameArtifacts, type ChannelEntry } from './channels';
 import { artifactsOf, recordsAll } from './lineage';
-import { describeRevocation, type Revocations } from './revocations';
+import { describeRevocation, type Revocations } from '../artifacts/revocations';
 
 export interface ChannelStatus {
   stage: string;

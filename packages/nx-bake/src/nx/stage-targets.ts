@@ -1,9 +1,9 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { referencedVariables, stageFiles } from '../engine/stage-files';
+import { referencedVariables, stageFiles } from '../pipeline/stage-files';
 import type { Pipeline, Stage } from '../pipeline/types';
-import { REVOCATIONS_FILE } from '../lifecycle/revocations';
+import { REVOCATIONS_FILE } from '../artifacts/revocations';
 import { stageProjectName, type targetNames } from './names';
 
 type Targets = ReturnType<typeof targetNames>;

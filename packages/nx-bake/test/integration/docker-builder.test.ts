@@ -10,8 +10,8 @@ import Docker from 'dockerode';
 import nunjucks from 'nunjucks';
 import type { BuildRequest, BuildState } from '../../src/builders/builder';
 import { DockerBuilder, findImageByLabels, imageExists } from '../../src/builders/docker';
-import { InterruptedError, runSteps } from '../../src/engine/run-steps';
-import type { StageLogger } from '../../src/engine/step';
+import { InterruptedError, runSteps } from '../../src/steps/run-steps';
+import type { StageLogger } from '../../src/progress/stage-logger';
 import type { ProvisionerConfig } from '../../src/pipeline/types';
 import { runProvisioner } from '../../src/provisioners';
 

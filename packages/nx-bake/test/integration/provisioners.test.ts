@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import nunjucks from 'nunjucks';
 import { DockerExecCommunicator } from '../../src/communicators/docker-exec';
-import type { StageLogger } from '../../src/engine/step';
+import type { StageLogger } from '../../src/progress/stage-logger';
 import type { ProvisionerConfig } from '../../src/pipeline/types';
 import { runProvisioner } from '../../src/provisioners';
 import type { ProvisionerContext } from '../../src/provisioners/provisioner';

@@ -6,7 +6,7 @@
  * How each step is hit: slow steps are held open (a provisioner that sleeps, the fake cloud's delay knobs:
  * never-active droplets, late sshd, slow or stuck actions, slow API requests), and the signal is sent once
  * the step's line appears in the bake's plain output. Steps that last milliseconds (pull, create, connect
- * and commit of a container; writing the manifest) are held with NX_BAKE_TEST_PAUSE_BEFORE (engine/test-pause.ts).
+ * and commit of a container; writing the manifest) are held with NX_BAKE_TEST_PAUSE_BEFORE (steps/test-pause.ts).
  * Signals go to the bake's whole process group, as Ctrl-C in a terminal or a CI runner's cancel sends them.
  */
 import { randomUUID } from 'node:crypto';

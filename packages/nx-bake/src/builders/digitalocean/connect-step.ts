@@ -1,5 +1,5 @@
 import { connectSshCommunicator } from '../../communicators/ssh';
-import type { Step } from '../../engine/step';
+import type { Step } from '../../steps/step';
 import type { BuildRequest } from '../builder';
 import type { DigitalOceanBuilderConfig } from './config';
 import type { DigitalOceanBuildState } from './state';

@@ -1,4 +1,4 @@
-import type { Step } from '../../engine/step';
+import type { Step } from '../../steps/step';
 import { pollUntil } from '../../util/poll';
 import type { BuildRequest } from '../builder';
 import type { DigitalOceanApi } from './api-client';

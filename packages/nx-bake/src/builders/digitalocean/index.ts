@@ -1,4 +1,4 @@
-import type { Step } from '../../engine/step';
+import type { Step } from '../../steps/step';
 import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildResource, BuildState, StoredArtifact } from '../builder';
 import { DigitalOceanApi } from './api-client';
 import { findSnapshot, verifySnapshot } from './artifacts';

@@ -1,4 +1,4 @@
-import type { Step } from '../../engine/step';
+import type { Step } from '../../steps/step';
 import type { BuildRequest } from '../builder';
 import type { DigitalOceanApi } from './api-client';
 import { runDropletAction } from './actions';

@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildResource, BuildState, StoredArtifact } from '../builder';
-import type { Step } from '../../engine/step';
+import type { Step } from '../../steps/step';
 import { findDockerArtifact, verifyDockerArtifact } from './artifacts';
 import { commitImageStep } from './commit-image';
 import { parseDockerBuilderConfig } from './config';

@@ -1,5 +1,5 @@
 import type { BuildRequest } from '../builder';
-import type { Step } from '../../engine/step';
+import type { Step } from '../../steps/step';
 import type { DockerBuildState } from './state';
 
 /** Hands the open communicator to the stage's provisioners. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readYamlFile, writeYamlFile } from './yaml-file';
+import { readYamlFile, writeYamlFile } from '../util/yaml-file';
 
 export interface Revocation {
   artifact: string;

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import type { Stage } from '../pipeline/types';
+import type { Stage } from './types';
 
 /**
  * Every local path a stage reads (relative to the workspace root): its own folder, its provisioners'

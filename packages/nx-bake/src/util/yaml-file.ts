@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { writeFileAtomic } from '../util/atomic-write';
+import { writeFileAtomic } from './atomic-write';
 
 /** A small YAML document the team commits (channels, revocations): read whole, written whole and atomically. */
 export function readYamlFile<T>(path: string, empty: T): T {

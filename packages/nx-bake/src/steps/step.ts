@@ -1,3 +1,5 @@
+import type { StageLogger } from '../progress/stage-logger';
+
 /**
  * Steps in the spirit of Packer's multistep runner: each step may leave a cleanup behind, and every
  * cleanup of a step that started runs, in reverse order, on success, on failure and on interrupt.
@@ -13,14 +15,4 @@ export interface Step<State> {
   run(state: State, context: StepContext): Promise<void>;
   /** Undo what `run` did (or the part of it that happened before it failed or was interrupted). */
   cleanup?(state: State, context: StepContext): Promise<void>;
-}
-
-/** Line-oriented output of one stage, already prefixed and redacted by the implementation. */
-export interface StageLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  /** Raw provisioner output; implementations buffer to whole lines so parallel stages never interleave mid-line. */
-  output(stream: 'stdout' | 'stderr', chunk: Buffer | string): void;
-  /** Flush any partial line still buffered. */
-  flush(): void;
 }
