@@ -4,11 +4,12 @@
  * [--var-file f ...] [--workspace-root dir]`. Thin: arguments in, the pipeline model does the work.
  *
  * Exit codes: 0 valid; 1 invalid input (the `file:line:col: message` lines on stderr) or any other
- * failure (its message; the stack only with NX_BAKE_DEBUG=1); 2 bad usage (with the usage text).
+ * failure (its message; the stack only with NX_BAKE_DEBUG set, as in the executors); 2 bad usage (with the usage text).
  *
  * Startup is kept light: the pipeline model (yaml, ajv, nunjucks) is loaded only once the arguments
  * are known good, and nothing of the bake side (docker, ssh, listr2) is loaded at all.
  */
+import { describeError } from '../progress/describe-error';
 import { parseValidateArgs, UsageError, USAGE } from './args';
 
 function main(argv: string[]): number {
@@ -41,8 +42,6 @@ try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
   // Not a problem of the input: say what failed, in one line, unless asked for the details.
-  const debug = process.env.NX_BAKE_DEBUG === '1';
-  const message = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
-  process.stderr.write(`nx-bake: ${message}\n`);
+  process.stderr.write(`nx-bake: ${describeError(error)}\n`);
   process.exitCode = 1;
 }
