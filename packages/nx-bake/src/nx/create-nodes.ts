@@ -68,10 +68,6 @@ function safeRead(path: string): Record<string, CreateNodesResult> {
   }
 }
 
-export function nodesForPipelineFile(file: string, options: NxBakePluginOptions | undefined, workspaceRoot: string): CreateNodesResult {
-  return inferPipelineProjects(file, options, workspaceRoot).result;
-}
-
 function inferPipelineProjects(
   file: string,
   options: NxBakePluginOptions | undefined,
