@@ -58,7 +58,7 @@ export interface StoredArtifact {
 export interface BuildState {
   communicator?: Communicator;
   artifact?: Artifact;
-  /** Set when the build failed and --on-error=abort asked to keep the instance. */
+  /** Whether cleanups keep the instance (a failure under --on-error=abort): decided by the runner's caller before they run. */
   keepInstance?: boolean;
   [key: string]: unknown;
 }
