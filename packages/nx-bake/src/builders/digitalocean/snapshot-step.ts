@@ -10,7 +10,7 @@ import type { Image } from './types';
 
 /**
  * Snapshots the stopped droplet, finds the new image, and tags it with our labels (the fingerprint tag is
- * what adoption looks for). A snapshot of a build that then fails is deleted, not left to cost money.
+ * what adoption looks for). A snapshot of a build that fails or is interrupted is deleted, not left to cost money.
  */
 export function snapshotStep(api: DigitalOceanApi, request: BuildRequest, config: DigitalOceanBuilderConfig): Step<DigitalOceanBuildState> {
   return {
@@ -32,7 +32,7 @@ export function snapshotStep(api: DigitalOceanApi, request: BuildRequest, config
         tag('base', request.baseImage),
       ];
       for (const name of tags) {
-        // Interrupted while tagging: the cleanup deletes the snapshot (keepSnapshot is not set yet).
+        // Interrupted while tagging: the cleanup, told so, deletes the snapshot.
         if (signal.aborted) throw signal.reason ?? new Error('interrupted');
         await api.post('/v2/tags', { name });
         await api.post(`/v2/tags/${encodeURIComponent(name)}/resources`, { resources: [{ resource_id: String(image.id), resource_type: 'image' }] });
@@ -45,10 +45,9 @@ export function snapshotStep(api: DigitalOceanApi, request: BuildRequest, config
         customData: { snapshot_name: name, region: config.region },
       };
       if (signal.aborted) throw signal.reason ?? new Error('interrupted');
-      state.keepSnapshot = true;
     },
-    async cleanup(state, { log }) {
-      if (state.imageId === undefined || state.keepSnapshot) return;
+    async cleanup(state, { log }, outcome) {
+      if (state.imageId === undefined || outcome.kind === 'succeeded') return;
       await api.delete(`/v2/images/${state.imageId}`).catch(ignoreNotFound);
       log.info(`deleted snapshot ${state.imageId} of the failed build`);
     },
