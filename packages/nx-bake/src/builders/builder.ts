@@ -77,7 +77,7 @@ export interface ArtifactQuery {
 
 export interface Builder {
   readonly type: string;
-  /** The build's lifecycle as steps: create, connect, provision, snapshot, ... */
+  /** The build as steps: create, connect, provision, snapshot, ... */
   steps(request: BuildRequest): Step<BuildState>[];
   /** An artifact the provider already holds for this stage and fingerprint: adopted instead of built again. */
   findArtifact(query: ArtifactQuery): Promise<Artifact | undefined>;

@@ -28,7 +28,7 @@ export interface BuildOneOptions {
   journal?: RunJournal;
 }
 
-/** One builder's lifecycle for one stage: its steps, with the stage's provisioners run in the provision step. */
+/** One builder's build of one stage: its steps, with the stage's provisioners run in the provision step. */
 export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
   const { builder, stage, log, reporter, source } = options;
   // Rendered vars files and keys live here, private to this build, and go with it.

@@ -91,6 +91,11 @@ export class DigitalOceanApi {
   }
 }
 
+/** For deletes: a resource that is already gone is what the caller wanted. */
+export function ignoreNotFound(error: unknown): void {
+  if ((error as { status?: number }).status !== 404) throw error;
+}
+
 function requestSignal(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;

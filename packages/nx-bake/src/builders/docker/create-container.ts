@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { BuildRequest } from '../builder';
 import type { Step } from '../../steps/step';
 import type { DockerBuilderConfig } from './config';
-import { deleteDockerContainer } from './lifecycle';
+import { deleteDockerContainer } from './inventory';
 import type { DockerBuildState } from './state';
 
 /**

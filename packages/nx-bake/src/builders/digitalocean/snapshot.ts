@@ -1,9 +1,8 @@
 import type { Step } from '../../steps/step';
 import type { BuildRequest } from '../builder';
-import type { DigitalOceanApi } from './api-client';
+import { ignoreNotFound, type DigitalOceanApi } from './api-client';
 import { runDropletAction } from './actions';
 import type { DigitalOceanBuilderConfig } from './config';
-import { ignoreNotFound } from './ssh-key-step';
 import type { DigitalOceanBuildState } from './state';
 import { artifactId, fingerprintTag, NX_BAKE_TAG, runTag, stageTag, tag } from './tags';
 import type { Image } from './types';

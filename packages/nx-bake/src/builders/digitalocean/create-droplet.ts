@@ -1,15 +1,14 @@
 import type { Step } from '../../steps/step';
 import { pollUntil } from '../../util/poll';
 import type { BuildRequest } from '../builder';
-import type { DigitalOceanApi } from './api-client';
+import { ignoreNotFound, type DigitalOceanApi } from './api-client';
 import type { DigitalOceanBuilderConfig } from './config';
-import { ignoreNotFound } from './ssh-key-step';
 import type { DigitalOceanBuildState } from './state';
 import { imageIdOf, NX_BAKE_TAG, runTag, stageTag } from './tags';
 import type { Droplet } from './types';
 
 /** Creates the build droplet from the base (a slug, or the parent's snapshot) and waits until it is active. */
-export function dropletStep(api: DigitalOceanApi, request: BuildRequest, config: DigitalOceanBuilderConfig): Step<DigitalOceanBuildState> {
+export function createDropletStep(api: DigitalOceanApi, request: BuildRequest, config: DigitalOceanBuilderConfig): Step<DigitalOceanBuildState> {
   return {
     name: 'create-droplet',
     async run(state, { log, signal }) {

@@ -1,12 +1,12 @@
 import type { Step } from '../../steps/step';
 import { generateTemporaryKeyPair } from '../../communicators/ssh';
 import type { BuildRequest } from '../builder';
-import type { DigitalOceanApi } from './api-client';
+import { ignoreNotFound, type DigitalOceanApi } from './api-client';
 import type { DigitalOceanBuildState } from './state';
 import type { SshKey } from './types';
 
 /** A fresh key pair per build, its public half registered for the droplet and deleted again afterwards. */
-export function sshKeyStep(api: DigitalOceanApi, request: BuildRequest): Step<DigitalOceanBuildState> {
+export function createSshKeyStep(api: DigitalOceanApi, request: BuildRequest): Step<DigitalOceanBuildState> {
   return {
     name: 'create-ssh-key',
     async run(state, { log }) {
@@ -28,8 +28,4 @@ export function sshKeyStep(api: DigitalOceanApi, request: BuildRequest): Step<Di
       state.privateKey = undefined;
     },
   };
-}
-
-export function ignoreNotFound(error: unknown): void {
-  if ((error as { status?: number }).status !== 404) throw error;
 }
