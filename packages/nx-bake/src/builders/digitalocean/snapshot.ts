@@ -1,10 +1,10 @@
 import type { Step } from '../../steps/step';
 import type { BuildRequest } from '../builder';
-import { ignoreNotFound, type DigitalOceanApi } from './api-client';
-import { runDropletAction } from './actions';
+import { ignoreNotFound, type ApiRequest, type DigitalOceanApi } from './api-client';
+import { runDropletAction, type DropletAction } from './actions';
 import type { DigitalOceanBuilderConfig } from './config';
 import type { DigitalOceanBuildState } from './state';
-import { artifactId, fingerprintTag, NX_BAKE_TAG, runTag, stageTag, tag } from './tags';
+import { artifactId, buildName, fingerprintTag, NX_BAKE_TAG, runTag, stageTag, tag } from './tags';
 import type { Image } from './types';
 
 /**
@@ -16,25 +16,18 @@ export function snapshotStep(api: DigitalOceanApi, request: BuildRequest, config
     name: 'snapshot',
     async run(state, { log, signal }) {
       const dropletId = state.dropletId!;
-      const name = config.snapshotName ?? `nx-bake-${request.pipeline}-${request.stage}-${request.runId.slice(0, 8)}`;
-      await runDropletAction(api, dropletId, { type: 'snapshot', name }, { timeoutMs: config.snapshotTimeoutMs, intervalMs: config.pollIntervalMs, signal });
+      const action = snapshotAction(request, config);
+      const { name } = action;
+      await runDropletAction(api, dropletId, action, { timeoutMs: config.snapshotTimeoutMs, intervalMs: config.pollIntervalMs, signal });
       const { snapshots } = await api.get<{ snapshots: Image[] }>(`/v2/droplets/${dropletId}/snapshots?per_page=200`);
       const image = snapshots.filter((snapshot) => snapshot.name === name).pop();
       if (!image) throw new Error(`droplet ${dropletId} has no snapshot named ${name} after the snapshot action`);
       state.imageId = image.id;
       log.info(`snapshot ${image.id} (${name}) created`);
-      const tags = [
-        NX_BAKE_TAG,
-        stageTag(request.pipeline, request.stage),
-        fingerprintTag(request.labels['nx-bake.fingerprint']),
-        runTag(request.runId),
-        tag('base', request.baseImage),
-      ];
-      for (const name of tags) {
+      for (const name of snapshotTags(request)) {
         // Interrupted while tagging: the cleanup, told so, deletes the snapshot.
         if (signal.aborted) throw signal.reason ?? new Error('interrupted');
-        await api.post('/v2/tags', { name });
-        await api.post(`/v2/tags/${encodeURIComponent(name)}/resources`, { resources: [{ resource_id: String(image.id), resource_type: 'image' }] });
+        for (const call of tagImageRequests(name, image.id)) await api.post(call.path, call.body);
       }
       state.artifact = {
         builderName: request.builderName,
@@ -51,4 +44,22 @@ export function snapshotStep(api: DigitalOceanApi, request: BuildRequest, config
       log.info(`deleted snapshot ${state.imageId} of the failed build`);
     },
   };
+}
+
+/** The snapshot is named `snapshot_name`, or after the stage and run. */
+export function snapshotAction(request: Pick<BuildRequest, 'pipeline' | 'stage' | 'runId'>, config: Pick<DigitalOceanBuilderConfig, 'snapshotName'>) {
+  return { type: 'snapshot', name: config.snapshotName ?? buildName(request) } satisfies DropletAction;
+}
+
+/** The labels a snapshot carries as tags: the fingerprint tag is what adoption looks for, the base its lineage. */
+export function snapshotTags(request: Pick<BuildRequest, 'pipeline' | 'stage' | 'runId' | 'baseImage' | 'labels'>): string[] {
+  return [NX_BAKE_TAG, stageTag(request.pipeline, request.stage), fingerprintTag(request.labels['nx-bake.fingerprint']), runTag(request.runId), tag('base', request.baseImage)];
+}
+
+/** Tagging is two calls: create the tag (a no-op when it exists), then attach the image to it. */
+export function tagImageRequests(name: string, imageId: number): ApiRequest[] {
+  return [
+    { path: '/v2/tags', body: { name } },
+    { path: `/v2/tags/${encodeURIComponent(name)}/resources`, body: { resources: [{ resource_id: String(imageId), resource_type: 'image' }] } },
+  ];
 }
