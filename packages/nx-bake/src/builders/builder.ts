@@ -58,7 +58,7 @@ export interface StoredArtifact {
 export interface BuildState {
   communicator?: Communicator;
   artifact?: Artifact;
-  /** Set when the build failed and --on-error=abort asked to keep the instance. */
+  /** Whether cleanups keep the instance (a failure under --on-error=abort): decided by the runner's caller before they run. */
   keepInstance?: boolean;
   [key: string]: unknown;
 }
@@ -77,7 +77,7 @@ export interface ArtifactQuery {
 
 export interface Builder {
   readonly type: string;
-  /** The build's lifecycle as steps: create, connect, provision, snapshot, ... */
+  /** The build as steps: create, connect, provision, snapshot, ... */
   steps(request: BuildRequest): Step<BuildState>[];
   /** An artifact the provider already holds for this stage and fingerprint: adopted instead of built again. */
   findArtifact(query: ArtifactQuery): Promise<Artifact | undefined>;

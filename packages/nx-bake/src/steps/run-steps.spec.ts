@@ -1,5 +1,5 @@
 import { InterruptedError, runSteps, StepFailedError } from './run-steps';
-import type { Step, StepContext } from './step';
+import type { Step, StepContext, StepOutcome } from './step';
 
 const log = { info: () => {}, warn: () => {}, output: () => {}, flush: () => {} };
 
@@ -51,5 +51,40 @@ describe('runSteps', () => {
     await runSteps(steps, {}, { signal: new AbortController().signal, log: { ...log, warn: (message: string) => warnings.push(message) } });
     expect(events).toContain('cleanup create');
     expect(warnings).toEqual(['cleanup of provision failed: cannot']);
+  });
+
+  describe('tells every cleanup (and beforeCleanup) why the run stopped', () => {
+    async function outcomes(failAt?: string, abortAt?: string): Promise<{ told: StepOutcome[]; before?: StepOutcome }> {
+      const controller = new AbortController();
+      const told: StepOutcome[] = [];
+      let before: StepOutcome | undefined;
+      const steps = recorder([], failAt, controller, abortAt).map((step) => ({ ...step, cleanup: async (_state: object, _context: StepContext, outcome: StepOutcome) => void told.push(outcome) }));
+      await runSteps(steps, {}, context(controller), { beforeCleanup: (outcome) => (before = outcome) }).catch(() => undefined);
+      return { told, before };
+    }
+
+    it('succeeded', async () => {
+      const { told, before } = await outcomes();
+      expect(before).toEqual({ kind: 'succeeded' });
+      expect(told).toEqual([{ kind: 'succeeded' }, { kind: 'succeeded' }, { kind: 'succeeded' }]);
+    });
+
+    it('failed, naming the step and its error', async () => {
+      const { told, before } = await outcomes('provision');
+      const failed = { kind: 'failed', step: 'provision', error: new Error('provision broke') };
+      expect(before).toEqual(failed);
+      expect(told).toEqual([failed, failed]);
+    });
+
+    it('interrupted, naming the step (a step that fails because of the interrupt is interrupted, not failed)', async () => {
+      const { told, before } = await outcomes('provision', 'provision');
+      expect(before).toEqual({ kind: 'interrupted', step: 'provision' });
+      expect(told).toEqual([before, before]);
+    });
+
+    it('interrupted when the signal came during a step that then finished', async () => {
+      const { told } = await outcomes(undefined, 'snapshot');
+      expect(told).toEqual([{ kind: 'interrupted', step: 'snapshot' }, { kind: 'interrupted', step: 'snapshot' }, { kind: 'interrupted', step: 'snapshot' }]);
+    });
   });
 });

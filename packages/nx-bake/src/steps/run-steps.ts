@@ -1,4 +1,4 @@
-import type { Step, StepContext } from './step';
+import type { Step, StepContext, StepOutcome } from './step';
 import { pauseForTests } from './test-pause';
 
 export class StepFailedError extends Error {
@@ -22,8 +22,8 @@ export interface RunStepsHooks {
   onStepStart?(name: string): void;
   onStepEnd?(name: string, error?: unknown): void;
   onCleanupError?(name: string, error: unknown): void;
-  /** Called once before the cleanups run, with the failure if there was one. */
-  beforeCleanup?(failure: unknown): void;
+  /** Called once before the cleanups run, with the outcome they are told: the caller's decisions (keep a failed instance?) go here. */
+  beforeCleanup?(outcome: StepOutcome): void;
 }
 
 /**
@@ -54,16 +54,23 @@ export async function runSteps<State>(steps: Step<State>[], state: State, contex
   // A signal that arrived during the last step, which then finished anyway, still interrupts the build:
   // its artifact must not be recorded (or kept) as if nobody had asked to stop.
   if (!failure && context.signal.aborted && started.length) failure = new InterruptedError(started[started.length - 1].name);
-  hooks.beforeCleanup?.(failure);
+  const outcome = outcomeOf(failure);
+  hooks.beforeCleanup?.(outcome);
   const cleanupContext: StepContext = { ...context, signal: new AbortController().signal };
   for (const step of started.reverse()) {
     if (!step.cleanup) continue;
     try {
-      await step.cleanup(state, cleanupContext);
+      await step.cleanup(state, cleanupContext, outcome);
     } catch (error) {
       hooks.onCleanupError?.(step.name, error);
       context.log.warn(`cleanup of ${step.name} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   if (failure) throw failure;
+}
+
+function outcomeOf(failure: unknown): StepOutcome {
+  if (failure instanceof InterruptedError) return { kind: 'interrupted', step: failure.step };
+  if (failure instanceof StepFailedError) return { kind: 'failed', step: failure.step, error: failure.cause };
+  return { kind: 'succeeded' };
 }

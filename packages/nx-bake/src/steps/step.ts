@@ -10,9 +10,15 @@ export interface StepContext {
   log: StageLogger;
 }
 
+/**
+ * Why the run stopped, as Packer's StateHalted/StateCancelled tell its cleanups: a cleanup may keep what a
+ * success made and undo what a failure or an interrupt left half done.
+ */
+export type StepOutcome = { kind: 'succeeded' } | { kind: 'failed'; step: string; error: unknown } | { kind: 'interrupted'; step: string };
+
 export interface Step<State> {
   name: string;
   run(state: State, context: StepContext): Promise<void>;
   /** Undo what `run` did (or the part of it that happened before it failed or was interrupted). */
-  cleanup?(state: State, context: StepContext): Promise<void>;
+  cleanup?(state: State, context: StepContext, outcome: StepOutcome): Promise<void>;
 }

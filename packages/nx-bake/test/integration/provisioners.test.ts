@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import nunjucks from 'nunjucks';
-import { DockerExecCommunicator } from '../../src/communicators/docker-exec';
+import { DockerExecCommunicator } from '../../src/communicators/docker';
 import type { StageLogger } from '../../src/progress/stage-logger';
 import type { ProvisionerConfig } from '../../src/pipeline/types';
 import { runProvisioner } from '../../src/provisioners';

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { DockerExecCommunicator } from '../../communicators/docker-exec';
+import { DockerExecCommunicator } from '../../communicators/docker';
 import type { Step } from '../../steps/step';
 import type { DockerBuilderConfig } from './config';
 import type { DockerBuildState } from './state';

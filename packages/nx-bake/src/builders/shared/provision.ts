@@ -1,9 +1,8 @@
-import type { BuildRequest } from '../builder';
 import type { Step } from '../../steps/step';
-import type { DockerBuildState } from './state';
+import type { BuildRequest, BuildState } from '../builder';
 
-/** Hands the open communicator to the stage's provisioners. */
-export function provisionStep(request: BuildRequest): Step<DockerBuildState> {
+/** Every builder's provision step: hands the communicator its connect step opened to the stage's provisioners. */
+export function provisionStep(request: BuildRequest): Step<BuildState> {
   return {
     name: 'provision',
     async run(state, { signal }) {

@@ -9,7 +9,7 @@ export function connectStep(request: BuildRequest, config: DigitalOceanBuilderCo
   return {
     name: 'connect',
     async run(state, { log, signal }) {
-      state.communicator = await connectSshCommunicator({ ...config.ssh, ssh_host: state.host!, privateKey: state.privateKey! }, signal, {
+      state.communicator = await connectSshCommunicator(sshFields(config, state.host!, state.privateKey!), signal, {
         label: `builder "${request.builderName}" (digitalocean)`,
         tempDir: request.tempDir,
         log: (message) => log.info(message),
@@ -21,4 +21,9 @@ export function connectStep(request: BuildRequest, config: DigitalOceanBuilderCo
       state.communicator = undefined;
     },
   };
+}
+
+/** The builder's `ssh_*` fields, aimed at the droplet's address (whatever `ssh_host` said) with the build's temporary key. */
+export function sshFields(config: Pick<DigitalOceanBuilderConfig, 'ssh'>, host: string, privateKey: string): Record<string, unknown> & { privateKey: string } {
+  return { ...config.ssh, ssh_host: host, privateKey };
 }

@@ -1,34 +1,22 @@
 import type { Step } from '../../steps/step';
 import { pollUntil } from '../../util/poll';
 import type { BuildRequest } from '../builder';
-import type { DigitalOceanApi } from './api-client';
+import { ignoreNotFound, type ApiRequest, type DigitalOceanApi } from './api-client';
 import type { DigitalOceanBuilderConfig } from './config';
-import { ignoreNotFound } from './ssh-key-step';
 import type { DigitalOceanBuildState } from './state';
 import { imageIdOf, NX_BAKE_TAG, runTag, stageTag } from './tags';
 import type { Droplet } from './types';
 
 /** Creates the build droplet from the base (a slug, or the parent's snapshot) and waits until it is active. */
-export function dropletStep(api: DigitalOceanApi, request: BuildRequest, config: DigitalOceanBuilderConfig): Step<DigitalOceanBuildState> {
+export function createDropletStep(api: DigitalOceanApi, request: BuildRequest, config: DigitalOceanBuilderConfig): Step<DigitalOceanBuildState> {
   return {
     name: 'create-droplet',
     async run(state, { log, signal }) {
-      const image = imageIdOf(request.baseImage) ?? request.baseImage;
-      const { droplet } = await api.post<{ droplet: Droplet }>('/v2/droplets', {
-        name: config.dropletName ?? `nx-bake-${request.stage}-${request.runId.slice(0, 8)}`,
-        region: config.region,
-        size: config.size,
-        image,
-        ssh_keys: [state.keyId],
-        tags: [NX_BAKE_TAG, runTag(request.runId), stageTag(request.pipeline, request.stage), ...config.tags],
-        user_data: config.userData,
-        monitoring: config.monitoring,
-        ipv6: config.ipv6,
-        vpc_uuid: config.vpcUuid,
-      });
+      const create = createDropletRequest(request, config, state.keyId!);
+      const { droplet } = await api.post<{ droplet: Droplet }>(create.path, create.body);
       state.dropletId = droplet.id;
       request.journal?.created({ kind: 'droplet', id: String(droplet.id) });
-      log.info(`created droplet ${droplet.id} from ${image} (${config.region}, ${config.size})`);
+      log.info(`created droplet ${droplet.id} from ${create.body.image} (${config.region}, ${config.size})`);
       state.droplet = await pollUntil(
         `droplet ${droplet.id} to become active`,
         async () => {
@@ -53,4 +41,27 @@ export function dropletStep(api: DigitalOceanApi, request: BuildRequest, config:
       log.info(`destroyed droplet ${state.dropletId}`);
     },
   };
+}
+
+/**
+ * The droplet the build runs on: from the parent stage's snapshot (an artifact ID, `region:id`, whose
+ * image ID DigitalOcean wants as a number) or from a distribution slug; with the build's key, and tagged so a
+ * leak sweep finds it by its run.
+ */
+export function createDropletRequest(request: Pick<BuildRequest, 'pipeline' | 'stage' | 'runId' | 'baseImage'>, config: DigitalOceanBuilderConfig, keyId: number) {
+  return {
+    path: '/v2/droplets',
+    body: {
+      name: config.dropletName ?? `nx-bake-${request.stage}-${request.runId.slice(0, 8)}`,
+      region: config.region,
+      size: config.size,
+      image: imageIdOf(request.baseImage) ?? request.baseImage,
+      ssh_keys: [keyId],
+      tags: [NX_BAKE_TAG, runTag(request.runId), stageTag(request.pipeline, request.stage), ...config.tags],
+      user_data: config.userData,
+      monitoring: config.monitoring,
+      ipv6: config.ipv6,
+      vpc_uuid: config.vpcUuid,
+    },
+  } satisfies ApiRequest;
 }

@@ -1,7 +1,6 @@
 import type { BuildResource, StoredArtifact } from '../builder';
-import type { DigitalOceanApi } from './api-client';
+import { ignoreNotFound, type DigitalOceanApi } from './api-client';
 import type { DigitalOceanBuilderConfig } from './config';
-import { ignoreNotFound } from './ssh-key-step';
 import { artifactId, imageIdOf, NX_BAKE_TAG } from './tags';
 import type { Droplet, Image } from './types';
 

@@ -1,8 +1,15 @@
-import { CommandInterrupted } from '../docker-exec';
+/** An abort or timeout of a running command (its processes have been killed by the time callers see it). */
+export class CommandInterrupted extends Error {
+  constructor(message: string, name: 'AbortError' | 'TimeoutError') {
+    super(message);
+    this.name = name;
+  }
+}
 
 /**
- * One call's abort signal and timeout folded into one: `race` rejects with the CommandInterrupted
- * (AbortError or TimeoutError) as soon as either fires, and `interrupted` tells the caller to clean up.
+ * One call's abort signal and timeout folded into one, for every communicator: `race` rejects with the
+ * CommandInterrupted (AbortError or TimeoutError) as soon as either fires, and `interrupted` tells the
+ * caller to clean up (kill what the command started).
  */
 export class Interruption {
   private cause?: CommandInterrupted;

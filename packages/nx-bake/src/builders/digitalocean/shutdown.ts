@@ -5,7 +5,7 @@ import type { DigitalOceanBuilderConfig } from './config';
 import type { DigitalOceanBuildState } from './state';
 
 /** A graceful shutdown for a consistent snapshot; power off when it does not stop in time (as Packer does). */
-export function powerOffStep(api: DigitalOceanApi, config: DigitalOceanBuilderConfig): Step<DigitalOceanBuildState> {
+export function shutdownStep(api: DigitalOceanApi, config: DigitalOceanBuilderConfig): Step<DigitalOceanBuildState> {
   return {
     name: 'shutdown',
     async run(state, { log, signal }) {
