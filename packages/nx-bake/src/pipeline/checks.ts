@@ -10,7 +10,8 @@ import { diagnostic, type Diagnostic } from './diagnostics';
 import { findCyclesBy, formatCycle } from './graph';
 import type { Path, YamlSource } from './positions';
 import { didYouMean } from './suggest';
-import { isTemplate, templateSyntaxError } from './template';
+// Parse only: the plugin's createNodes loads this module, and needs none of the rendering.
+import { isTemplate, templateSyntaxError } from './template/compile';
 
 export type Raw = Record<string, unknown>;
 
