@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
+import { ENV_NAME } from '../../pipeline/env-name';
 import { shellQuote } from '../../util/shell-quote';
 import type { ExecOptions, ExecResult } from '../communicator';
 
@@ -8,8 +9,6 @@ import type { ExecOptions, ExecResult } from '../communicator';
  * tree can be found (and killed) on the instance: closing the SSH channel does not stop what it started.
  */
 export const MARKER_VAR = 'NX_BAKE_EXEC_MARKER';
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The command line sent to sshd (which hands it to the login shell): the environment as `export`s — sshd
