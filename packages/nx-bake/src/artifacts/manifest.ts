@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Artifact } from './artifact';
 import { writeFileAtomic } from '../util/atomic-write';
 
@@ -38,14 +37,6 @@ export interface StageManifest {
   };
   git_commit?: string;
   duration_seconds: number;
-}
-
-export function manifestDir(workspaceRoot: string, pipeline: string, stage: string): string {
-  return join(workspaceRoot, 'dist', 'images', pipeline, stage);
-}
-
-export function manifestPath(workspaceRoot: string, pipeline: string, stage: string): string {
-  return join(manifestDir(workspaceRoot, pipeline, stage), 'manifest.json');
 }
 
 export function toManifestBuild(artifact: Artifact, runId: string, buildTime: Date): ManifestBuild {

@@ -1,4 +1,5 @@
-import { manifestPath, readManifestIfValid, type StageManifest } from '../artifacts/manifest';
+import { readManifestIfValid, type StageManifest } from '../artifacts/manifest';
+import { manifestPath } from '../pipeline/output-paths';
 import type { ArtifactQuery } from '../builders/builder';
 import { builderFor } from '../builders/registry';
 import { loadPipelineFile } from '../pipeline/load';

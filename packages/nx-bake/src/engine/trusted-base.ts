@@ -1,4 +1,5 @@
-import { manifestPath, writeManifest, type StageManifest } from '../artifacts/manifest';
+import { writeManifest, type StageManifest } from '../artifacts/manifest';
+import { manifestPath } from '../pipeline/output-paths';
 import type { ArtifactQuery } from '../builders/builder';
 import { builderFor } from '../builders/registry';
 import type { StageBase, StageBuilder } from '../pipeline/types';

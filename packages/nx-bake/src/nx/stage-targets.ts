@@ -1,6 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { stageOutputDir } from '../pipeline/output-paths';
 import { referencedVariables, stageDefinition, stageFiles } from '../pipeline/stage-files';
 import type { Pipeline, Stage } from '../pipeline/types';
 import { REVOCATIONS_FILE } from '../artifacts/revocations';
@@ -40,7 +41,7 @@ export function stageBakeTarget(pipeline: Pipeline, stage: Stage, workspaceRoot:
       ...variables.map((name) => ({ env: `BAKE_VAR_${name}` })),
       { dependentTasksOutputFiles: '**/*', transitive: false },
     ],
-    outputs: [`{workspaceRoot}/dist/images/${pipeline.name}/${stage.name}`],
+    outputs: [`{workspaceRoot}/${stageOutputDir(pipeline.name, stage.name)}`],
     dependsOn,
     metadata: {
       description: stage.description ?? `Bake the ${stage.name} stage of the ${pipeline.name} pipeline`,
