@@ -14,7 +14,8 @@ export interface ManifestBuild {
   custom_data: Record<string, string>;
 }
 
-export type BakeOutcome = 'built' | 'adopted';
+/** What a manifest records of how its artifacts came to be: built by that run, or adopted from the provider. */
+export type ManifestOutcome = 'built' | 'adopted';
 
 /** Packer-compatible manifest plus the lineage that lets a child stage, a channel or a sweep trust it. */
 export interface StageManifest {
@@ -25,7 +26,7 @@ export interface StageManifest {
   fingerprint: string;
   /** A hash per fingerprint input, so the next plan can name what changed. */
   fingerprint_inputs: Record<string, string>;
-  outcome: BakeOutcome;
+  outcome: ManifestOutcome;
   base: {
     /** `image` for an external reference, `stage` for another stage's artifact. */
     kind: 'image' | 'stage';

@@ -1,4 +1,4 @@
-import { newRunId, removeManifest, toManifestBuild, writeManifest, type StageManifest } from '../artifacts/manifest';
+import { newRunId, removeManifest, toManifestBuild, writeManifest, type ManifestOutcome, type StageManifest } from '../artifacts/manifest';
 import type { Artifact } from '../artifacts/artifact';
 import { builderFor } from '../builders/registry';
 import { renderStage, templateContext } from '../pipeline/template';
@@ -28,8 +28,11 @@ export interface BakeStageOptions extends StageInputs {
   reporter: (sources: string[]) => Reporter;
 }
 
-/** `cached`: the recorded manifest is current and its artifacts exist; `adopted`: the provider had them; `built`. */
-export type BakeOutcome = 'cached' | 'adopted' | 'built';
+/**
+ * What a bake did: `cached`, the recorded manifest is current and its artifacts exist (the manifest keeps
+ * the outcome it records); else what the new manifest records, `adopted` (the provider had them) or `built`.
+ */
+export type BakeOutcome = 'cached' | ManifestOutcome;
 
 export interface BakeStageResult {
   manifest: StageManifest;
@@ -153,7 +156,7 @@ async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResu
         artifacts[i] = (await provider.keepOldest?.(artifacts[i], artifactQuery(prepared, builder, fingerprint.value), new Date(started), (message) => note.info(message))) ?? artifacts[i];
       }
     }
-    const outcome: BakeOutcome = built ? 'built' : 'adopted';
+    const outcome: ManifestOutcome = built ? 'built' : 'adopted';
     const manifest: StageManifest = {
       builds: artifacts.map((artifact) => toManifestBuild(artifact, runId, buildTime)),
       last_run_uuid: runId,
