@@ -1,5 +1,6 @@
 import { readManifestIfValid, type StageManifest } from '../artifacts/manifest';
 import type { ArtifactQuery } from '../builders/builder';
+import { builderFor } from '../builders/registry';
 import { loadPipelineFile } from '../pipeline/load';
 import { manifestPath } from '../pipeline/output-paths';
 import { redactorFor, type Redactor } from '../pipeline/redact';
@@ -8,7 +9,7 @@ import type { Pipeline, Stage, StageBuilder } from '../pipeline/types';
 import { resolveVariables, type ResolvedVariables } from '../pipeline/variables';
 import { fingerprintStage, type Fingerprint } from './fingerprint';
 import { baseImageFor, resolveBase, type ResolvedBase } from './resolve-base';
-import { configuredBuilder, selectBuilders, type ConfiguredBuilder } from './stage-builders';
+import { selectBuilders, type ConfiguredBuilder } from './stage-builders';
 
 export interface StageInputs {
   workspaceRoot: string;
@@ -72,6 +73,8 @@ export function prepareStage(inputs: StageInputs, facts: StageFacts, parentManif
   // An external base may itself be a template (`{{ var.base_image }}`): it is rendered before anything else.
   const context = templateContext({ pipeline, stage, variables: variables.values, ...facts, env, workspaceRoot });
   const from = renderValue(stage.from, context, { pipeline, path: ['stages', pipeline.stages.indexOf(stage), 'from'] }) as Stage['from'];
+  // Every base is known (or found missing: a plan then predicts a build) before any builder's stage is rendered.
+  const baseImages = selected.map((entry) => baseImageFor({ ...stage, from }, entry, base));
   const path = manifestPath(workspaceRoot, pipeline.name, stage.name);
   const prepared: PreparedStage = {
     pipeline,
@@ -88,7 +91,7 @@ export function prepareStage(inputs: StageInputs, facts: StageFacts, parentManif
   };
   // Looking up and verifying artifacts talks to the provider with the builder's real settings (a token
   // from a variable, a region): each builder's stage is rendered here, before anything is built.
-  prepared.builders = selected.map((entry) => prepareBuilder(prepared, entry, baseImageFor({ ...stage, from }, entry, base)));
+  prepared.builders = selected.map((entry, i) => prepareBuilder(prepared, entry, baseImages[i]));
   return prepared;
 }
 
@@ -107,9 +110,10 @@ function prepareBuilder(prepared: PreparedStage, entry: StageBuilder, baseImage:
     workspaceRoot: prepared.workspaceRoot,
   });
   const rendered = renderStage(pipeline, stage, context);
-  const builder = configuredBuilder(entry.name, rendered.builders.find((candidate) => candidate.name === entry.name)!.config);
-  builder.builder.secrets?.(builder.config).forEach((secret) => prepared.redactor.add(secret));
-  return { ...builder, baseImage, stage: rendered, context };
+  const config = rendered.builders.find((candidate) => candidate.name === entry.name)!.config;
+  const builder = builderFor(config.type);
+  builder.secrets?.(config).forEach((secret) => prepared.redactor.add(secret));
+  return { name: entry.name, builder, config, baseImage, stage: rendered, context };
 }
 
 /** The stage on other base artifacts (a recorded one was gone and replaced): those builders are rendered again. */

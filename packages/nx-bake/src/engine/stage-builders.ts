@@ -20,9 +20,6 @@ export function selectBuilders(stage: Stage, only: string[] | undefined): StageB
 
 /** The builder's config alone rendered, for what talks to the provider without building (gc, promote, revoke, sweeps). */
 export function configureBuilder(pipeline: Pipeline, stage: Stage, entry: StageBuilder, context: TemplateContext): ConfiguredBuilder {
-  return configuredBuilder(entry.name, renderBuilderConfig(pipeline, stage, entry, context));
-}
-
-export function configuredBuilder(name: string, config: BuilderConfig): ConfiguredBuilder {
-  return { name, builder: builderFor(config.type), config };
+  const config = renderBuilderConfig(pipeline, stage, entry, context);
+  return { name: entry.name, builder: builderFor(config.type), config };
 }
