@@ -1,4 +1,5 @@
-import { manifestPath, readManifestIfValid } from '../artifacts/manifest';
+import { readManifestIfValid } from '../artifacts/manifest';
+import { manifestPath } from '../pipeline/output-paths';
 import type { Pipeline } from '../pipeline/types';
 import { describeArtifacts, entryArtifactIds, readChannels, sameArtifacts, type ChannelEntry } from './channels';
 import { artifactsOf, recordsAll } from './lineage';

@@ -1,4 +1,5 @@
-import { manifestPath, readManifest } from '../artifacts/manifest';
+import { readManifest } from '../artifacts/manifest';
+import { manifestPath } from '../pipeline/output-paths';
 import type { Pipeline } from '../pipeline/types';
 import { describeArtifacts, entryArtifactIds, pointChannel, readChannels, rollBackChannel, sameArtifacts, writeChannels, type ChannelEntry } from './channels';
 import { configuredBuilders, type LifecycleInputs } from './configured-builders';

@@ -9,8 +9,10 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import { findCyclesBy, formatCycle } from './graph';
 import type { Path, YamlSource } from './positions';
+import { provisionerFileKeys } from './stage-files';
 import { didYouMean } from './suggest';
-import { isTemplate, templateSyntaxError } from './template';
+// Parse only: the plugin's createNodes loads this module, and needs none of the rendering.
+import { isTemplate, templateSyntaxError } from './template/compile';
 
 export type Raw = Record<string, unknown>;
 
@@ -215,27 +217,10 @@ function checkProvisioners(stage: Raw, path: Path, builderNames: string[], stage
     if (provisioner.only !== undefined && provisioner.except !== undefined) {
       report([...at, 'except'], `use either 'only' or 'except', not both`, 'key');
     }
-    const file = (key: string, what: string) => {
+    for (const { key, what } of provisionerFileKeys(provisioner)) {
       const value = provisioner[key];
       if (typeof value === 'string') checkFile(value, [...at, key], what, input, bakes, report);
       else for (const [item, k] of stringItems(value)) checkFile(item, [...at, key, k], what, input, bakes, report);
-    };
-    switch (provisioner.type) {
-      case 'shell':
-        file('script', 'script');
-        file('scripts', 'script');
-        break;
-      case 'file':
-        if (provisioner.direction !== 'download') {
-          file('source', 'file source');
-          file('sources', 'file source');
-        }
-        break;
-      case 'ansible':
-        file('playbook', 'playbook');
-        file('vars_template', 'vars_template');
-        file('galaxy_file', 'galaxy_file');
-        break;
     }
   });
 }

@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
+import { ENV_NAME } from '../../pipeline/env-name';
 import { shellQuote } from '../../util/shell-quote';
 import type { ExecOptions, ExecResult } from '../communicator';
 import { MARKER_VAR } from '../kill-script';
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The command line sent to sshd (which hands it to the login shell): the environment as `export`s — sshd
