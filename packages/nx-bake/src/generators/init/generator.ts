@@ -1,5 +1,7 @@
-import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+// Through nx-internals: the workspace may have nx without @nx/devkit.
+import { readNxJson, updateNxJson } from '../../nx/nx-internals';
 import { STARTER_SCRIPT, starterPipeline } from './starter-pipeline';
 
 export interface InitGeneratorOptions {
