@@ -1,11 +1,12 @@
 /**
- * The checks of one pipeline file beyond its schema: references (builders, stages), duplicate stage
- * names, cycles within the file, provisioner files that do not exist, variable defaults of the wrong
- * type, and template syntax. They run on the raw document even when the schema found problems (so
+ * The checks of one pipeline file beyond its schema: references (builders, stages), builder types and
+ * communicators (`builder-checks.ts`), duplicate stage names, cycles within the file, provisioner files
+ * that do not exist, variable defaults of the wrong type, and template syntax. They run on the raw document even when the schema found problems (so
  * that every problem is reported at once), hence the defensive type guards.
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { checkBuilders } from './builder-checks';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import { findCyclesBy, formatCycle } from './graph';
 import type { Path, YamlSource } from './positions';
@@ -99,6 +100,7 @@ export function checkPipeline(input: CheckInput): Diagnostic[] {
   if (isMap(data.builders)) {
     for (const [name, config] of Object.entries(data.builders)) checkTemplates(config, ['builders', name], report);
   }
+  checkBuilders(data, report);
 
   const stages = Array.isArray(data.stages) ? data.stages : [];
   const stageNames = rawStages(data).map((stage) => stage.name);
