@@ -15,9 +15,15 @@ export interface TemporaryKeyPair {
   writePrivateKey(dir: string): Promise<string>;
 }
 
+/**
+ * ssh2 sometimes (a few in a thousand) writes an ed25519 key its own parser then rejects as malformed, which
+ * would fail the build at connect: a pair is made again until the private half reads back.
+ */
+const KEY_ATTEMPTS = 10;
+
 /** A fresh ed25519 key pair. */
 export function generateTemporaryKeyPair(comment = 'nx-bake'): TemporaryKeyPair {
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
+  const pair = readableKeyPair(comment);
   const publicKey = pair.public.trim();
   const fingerprint = fingerprintOf(Buffer.from(publicKey.split(/\s+/)[1], 'base64'));
   const privateKey = pair.private;
@@ -27,6 +33,14 @@ export function generateTemporaryKeyPair(comment = 'nx-bake'): TemporaryKeyPair 
     fingerprint,
     writePrivateKey: (dir) => writePrivateKeyFile(dir, privateKey),
   };
+}
+
+function readableKeyPair(comment: string): { private: string; public: string } {
+  for (let attempt = 1; ; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    if (!(utils.parseKey(pair.private) instanceof Error)) return pair;
+    if (attempt === KEY_ATTEMPTS) throw new Error(`could not make a readable ed25519 key in ${KEY_ATTEMPTS} attempts`);
+  }
 }
 
 /**
