@@ -91,7 +91,13 @@ export function prepareStage(inputs: StageInputs, facts: StageFacts, parentManif
   };
   // Looking up and verifying artifacts talks to the provider with the builder's real settings (a token
   // from a variable, a region): each builder's stage is rendered here, before anything is built.
-  prepared.builders = selected.map((entry, i) => prepareBuilder(prepared, entry, baseImages[i]));
+  try {
+    prepared.builders = selected.map((entry, i) => prepareBuilder(prepared, entry, baseImages[i]));
+  } catch (error) {
+    // A template error may quote a rendered value, a secret too: redacted like every line of a bake.
+    if (error instanceof Error) error.message = prepared.redactor.redact(error.message);
+    throw error;
+  }
   return prepared;
 }
 
