@@ -55,7 +55,7 @@ interface Bake {
 
 /**
  * Bakes one stage: verifies its base, fingerprints it, and then keeps the current manifest, adopts an
- * artifact of the same fingerprint, or runs each builder's lifecycle. The manifest is written (atomically)
+ * artifact of the same fingerprint, or runs each builder's steps. The manifest is written (atomically)
  * only on success; a failed bake leaves none.
  */
 export async function bakeStage(options: BakeStageOptions): Promise<BakeStageResult> {

@@ -22,7 +22,7 @@ interface SourceTask {
   /** The task whose output line shows this source's latest output: the running step, else the source. */
   wrapper?: ListrTaskWrapper<unknown, any, any>;
   sourceWrapper?: ListrTaskWrapper<unknown, any, any>;
-  /** Resolved with the step names once the builder's lifecycle is known. */
+  /** Resolved with the step names once the builder's steps are known. */
   planned: Promise<string[]>;
   plan(steps: string[]): void;
   steps: Map<string, Deferred>;
