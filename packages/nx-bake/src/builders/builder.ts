@@ -32,6 +32,8 @@ export interface BuildRequest {
   tempDir?: string;
   /** Told of each resource the build creates and removes, so a killed run's leftovers can be found again. */
   journal?: ResourceJournal;
+  /** The `custom_data` the base stage's manifest records with `baseImage` (e.g. its repo digest, to pull it). */
+  baseData?: Record<string, string>;
 }
 
 /** Something a build creates for the time it runs (a container, a droplet, an SSH key), found again by its run. */
@@ -81,6 +83,8 @@ export interface ArtifactQuery {
   fingerprint: string;
   /** Only look: a plan must not change anything at the provider (no re-tagging on adoption). */
   lookOnly?: boolean;
+  /** For verification: the `custom_data` recorded with the artifact (e.g. the Docker repo digest). */
+  recordedData?: Record<string, string>;
 }
 
 export interface Builder {

@@ -1,4 +1,5 @@
 import { newRunId, removeManifest, toManifestBuild, writeManifest, type StageManifest } from '../artifacts/manifest';
+import { baseBuildData } from '../artifacts/base-build';
 import type { Artifact } from '../builders/builder';
 import { builderFor } from '../builders/registry';
 import { renderStage, templateContext } from '../pipeline/template';
@@ -132,6 +133,7 @@ async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResu
             },
             runId,
             onError: options.onError ?? 'cleanup',
+            baseData: baseBuildData(prepared.base.manifest, builder, prepared.baseImages[builder.name]),
           },
           stage: rendered,
           context,

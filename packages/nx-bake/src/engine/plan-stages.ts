@@ -1,3 +1,4 @@
+import { baseBuildData } from '../artifacts/base-build';
 import type { StageManifest } from '../artifacts/manifest';
 import { builderFor } from '../builders/registry';
 import { loadPipelineFile } from '../pipeline/load';
@@ -55,7 +56,8 @@ async function planOne(
   }
   if (!parent && prepared.base.manifest && from?.kind === 'stage') {
     for (const builder of prepared.builders) {
-      const query = { ...artifactQuery(prepared, builder, prepared.base.manifest.fingerprint), pipeline: from.pipeline, stage: from.stage };
+      const recordedData = baseBuildData(prepared.base.manifest, builder, prepared.baseImages[builder.name]);
+      const query = { ...artifactQuery(prepared, builder, prepared.base.manifest.fingerprint), pipeline: from.pipeline, stage: from.stage, recordedData };
       if (!(await builderFor(builder.config.type).verifyArtifact(prepared.baseImages[builder.name], query))) {
         return { entry: entryOf('built', [`base ${parentKey} artifact ${prepared.baseImages[builder.name]} is gone`]) };
       }
@@ -79,7 +81,7 @@ async function planOne(
     const config = renderStage(prepared.pipeline, prepared.stage, context).builders.find((entry) => entry.name === builder.name)!.config;
     const found = await builderFor(builder.config.type).findArtifact({ ...artifactQuery(prepared, builder, fingerprint.value, config), lookOnly: true });
     if (!found) return { entry: entryOf('built', changedParts(prepared.previous?.fingerprint_inputs, fingerprint.parts), fingerprint.value) };
-    adopted.push({ name: builder.name, builder_type: builder.config.type, build_time: 0, files: null, artifact_id: found.id, packer_run_uuid: 'plan', custom_data: {} });
+    adopted.push({ name: builder.name, builder_type: builder.config.type, build_time: 0, files: null, artifact_id: found.id, packer_run_uuid: 'plan', custom_data: found.customData });
   }
   const manifest: StageManifest = { ...placeholderManifest, builds: adopted, pipeline: pipeline.name, stage: inputs.stage, fingerprint: fingerprint.value };
   return { entry: entryOf('adopted', ['the provider holds an artifact of this fingerprint'], fingerprint.value), manifest };

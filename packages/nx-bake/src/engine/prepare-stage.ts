@@ -106,7 +106,7 @@ export async function previousIsCurrent(prepared: PreparedStage, fingerprint: st
   if (previous?.fingerprint !== fingerprint) return false;
   for (const builder of prepared.builders) {
     const build = previous.builds.find((entry) => entry.name === builder.name);
-    if (!build || !(await builderFor(builder.config.type).verifyArtifact(build.artifact_id, artifactQuery(prepared, builder, fingerprint)))) return false;
+    if (!build || !(await builderFor(builder.config.type).verifyArtifact(build.artifact_id, { ...artifactQuery(prepared, builder, fingerprint), recordedData: build.custom_data }))) return false;
   }
   return true;
 }

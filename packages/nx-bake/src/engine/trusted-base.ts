@@ -29,7 +29,8 @@ export async function trustedBaseImages(options: TrustBaseOptions): Promise<Reco
     const provider = builderFor(builder.config.type);
     const query: ArtifactQuery = { builderName: builder.name, config: builder.config, pipeline: from.pipeline, stage: from.stage, fingerprint: manifest.fingerprint };
     const recorded = images[builder.name];
-    if (await provider.verifyArtifact(recorded, query)) continue;
+    const recordedData = manifest.builds.find((build) => build.artifact_id === recorded)?.custom_data;
+    if (await provider.verifyArtifact(recorded, { ...query, recordedData })) continue;
     options.warn(`base ${ref}: recorded artifact ${recorded} is gone or does not carry fingerprint ${manifest.fingerprint}; not trusting it`);
     const found = await provider.findArtifact(query);
     if (!found) {
@@ -41,7 +42,7 @@ export async function trustedBaseImages(options: TrustBaseOptions): Promise<Reco
     }
     options.warn(`base ${ref}: adopting ${found.id}, which carries fingerprint ${manifest.fingerprint}`);
     images[builder.name] = found.id;
-    for (const build of manifest.builds) if (build.artifact_id === recorded) build.artifact_id = found.id;
+    for (const build of manifest.builds) if (build.artifact_id === recorded) Object.assign(build, { artifact_id: found.id, custom_data: found.customData });
     patched = true;
   }
   // The parent's manifest now names what really exists, for siblings and later runs.

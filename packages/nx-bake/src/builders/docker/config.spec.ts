@@ -14,6 +14,7 @@ describe('parseDockerBuilderConfig', () => {
       volumes: [],
       env: {},
       execUser: undefined,
+      push: false,
     });
   });
 

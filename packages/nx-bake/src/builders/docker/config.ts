@@ -1,5 +1,6 @@
 import type { BuilderConfig } from '../../pipeline/types';
 import { ConfigFields } from '../config-fields';
+import { registryOf } from './registry-ref';
 
 /** The docker builder's configuration, validated and with defaults filled in. */
 export interface DockerBuilderConfig {
@@ -22,12 +23,17 @@ export interface DockerBuilderConfig {
   env: Record<string, string>;
   /** User provisioner commands run as (default: the image's user). */
   execUser?: string;
+  /** Push the committed image to the registry `repository` names (push-image.ts). */
+  push: boolean;
+  /** Registry credentials (from sensitive variables); else Docker's own config is used. */
+  registryUsername?: string;
+  registryPassword?: string;
 }
 
 /** The instructions the Engine's commit accepts in `changes`. */
 export const COMMIT_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'WORKDIR', 'USER', 'LABEL', 'VOLUME', 'ONBUILD', 'HEALTHCHECK'];
 
-const FIELDS = ['type', 'pull', 'repository', 'tag', 'changes', 'labels', 'network', 'privileged', 'volumes', 'env', 'exec_user'];
+const FIELDS = ['type', 'pull', 'repository', 'tag', 'changes', 'labels', 'network', 'privileged', 'volumes', 'env', 'exec_user', 'push', 'registry_username', 'registry_password', 'login_username', 'login_password'];
 // Docker's reference grammar, slightly simplified: optional registry host[:port], lowercase path components.
 const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -65,7 +71,23 @@ export function parseDockerBuilderConfig(raw: BuilderConfig, builderName = 'dock
     volumes: parseVolumes(raw.volumes, fail),
     env: stringMap('env', ENV_NAME),
     execUser: optionalString('exec_user'),
+    ...registryFields(fields, repository),
   };
+}
+
+/** `push` needs a repository naming a registry; credentials by our names or Packer's `login_*`, never both. */
+function registryFields(fields: ConfigFields, repository: string | undefined): Pick<DockerBuilderConfig, 'push' | 'registryUsername' | 'registryPassword'> {
+  const push = fields.bool('push');
+  if (push && !registryOf(repository)) fields.fail('push', `needs a "repository" that names a registry (e.g. 127.0.0.1:5000/team/app), got ${JSON.stringify(repository ?? null)}`);
+  const pick = (ours: string, packers: string) => {
+    const [a, b] = [fields.optionalString(ours), fields.optionalString(packers)];
+    if (a !== undefined && b !== undefined) fields.fail(packers, `and "${ours}" are the same setting: give one`);
+    return a ?? b;
+  };
+  const registryUsername = pick('registry_username', 'login_username');
+  const registryPassword = pick('registry_password', 'login_password');
+  if ((registryUsername === undefined) !== (registryPassword === undefined)) fields.fail(registryUsername ? 'registry_password' : 'registry_username', 'is needed too: give both or neither');
+  return { push, registryUsername, registryPassword };
 }
 
 /** Packer's map form (`host: container`) or Docker's bind strings (`host:container[:ro]`). */

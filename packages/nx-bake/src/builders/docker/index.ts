@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildResource, BuildState, StoredArtifact } from '../builder';
 import type { Step } from '../../engine/step';
+import type { BuilderConfig } from '../../pipeline/types';
 import { findDockerArtifact, verifyDockerArtifact } from './artifacts';
 import { commitImageStep } from './commit-image';
 import { parseDockerBuilderConfig } from './config';
@@ -10,6 +11,7 @@ import { keepOldestDockerImage } from './duplicates';
 import { deleteDockerArtifact, deleteDockerContainer, listDockerArtifacts, listDockerBuildContainers } from './lifecycle';
 import { provisionStep } from './provision';
 import { pullImageStep } from './pull-image';
+import { pushImageStep } from './push-image';
 import { stopContainerStep } from './stop-container';
 
 export { parseDockerBuilderConfig, type DockerBuilderConfig } from './config';
@@ -51,6 +53,12 @@ export class DockerBuilder implements Builder {
     if (resource.kind === 'container') await deleteDockerContainer(this.engine(), resource.id);
   }
 
+  /** Registry passwords from the builder's config: redacted like sensitive variables. */
+  secrets(config: BuilderConfig): string[] {
+    const password = config.registry_password ?? config.login_password;
+    return typeof password === 'string' && password ? [password] : [];
+  }
+
   private engine(): Docker {
     return this.docker ?? new Docker();
   }
@@ -59,12 +67,13 @@ export class DockerBuilder implements Builder {
     const config = parseDockerBuilderConfig(request.config, request.builderName);
     const docker = this.engine();
     return [
-      pullImageStep(docker, request.baseImage, config),
+      pullImageStep(docker, request.baseImage, config, request.baseData),
       createContainerStep(docker, request, config),
       connectStep(docker, config),
       provisionStep(request),
       stopContainerStep(docker),
       commitImageStep(docker, request, config),
+      ...(config.push ? [pushImageStep(docker, request, config)] : []),
     ];
   }
 }
