@@ -12,6 +12,7 @@ import { deleteDockerArtifact, deleteDockerContainer, listDockerArtifacts, listD
 import { provisionStep } from './provision';
 import { pullImageStep } from './pull-image';
 import { pushImageStep } from './push-image';
+import { deleteRegistryArtifact, listRegistryArtifacts } from './registry-lifecycle';
 import { stopContainerStep } from './stop-container';
 
 export { parseDockerBuilderConfig, type DockerBuilderConfig } from './config';
@@ -37,12 +38,19 @@ export class DockerBuilder implements Builder {
     return keepOldestDockerImage(this.engine(), built, query, since, say);
   }
 
-  listArtifacts(): Promise<StoredArtifact[]> {
-    return listDockerArtifacts(this.engine());
+  /** The engine's images, and with `push: true` those only the registry holds (pushed from another runner). */
+  async listArtifacts(config?: BuilderConfig): Promise<StoredArtifact[]> {
+    const local = await listDockerArtifacts(this.engine());
+    const parsed = config ? parseDockerBuilderConfig(config) : undefined;
+    if (!parsed?.push) return local;
+    const known = new Set(local.map((artifact) => artifact.id));
+    return [...local, ...(await listRegistryArtifacts(parsed)).filter((artifact) => !known.has(artifact.id))];
   }
 
-  deleteArtifact(id: string): Promise<void> {
-    return deleteDockerArtifact(this.engine(), id);
+  /** Removes the image from the engine and, with `push: true`, its manifests from the registry (by digest). */
+  async deleteArtifact(id: string, config?: BuilderConfig): Promise<void> {
+    await deleteDockerArtifact(this.engine(), id);
+    if (config) await deleteRegistryArtifact(id, parseDockerBuilderConfig(config));
   }
 
   listBuildResources(): Promise<BuildResource[]> {

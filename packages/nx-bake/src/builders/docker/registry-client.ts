@@ -16,6 +16,8 @@ export interface RegistryManifest {
 
 export interface RegistryImage extends RegistryManifest {
   labels: Record<string, string>;
+  /** The image config's `created` (RFC 3339). */
+  created?: string;
 }
 
 /** A failure talking to the registry; the message names it. */
@@ -63,8 +65,8 @@ export class RegistryClient {
     if (`sha256:${createHash('sha256').update(blob).digest('hex')}` !== manifest.configDigest) {
       throw new RegistryError(`registry ${this.host}: the config blob of ${name}@${manifest.digest} does not match its digest ${manifest.configDigest}`);
     }
-    const config = JSON.parse(blob.toString('utf8')) as { config?: { Labels?: Record<string, string> | null } };
-    return { ...manifest, labels: config.config?.Labels ?? {} };
+    const config = JSON.parse(blob.toString('utf8')) as { created?: string; config?: { Labels?: Record<string, string> | null } };
+    return { ...manifest, labels: config.config?.Labels ?? {}, created: config.created };
   }
 
   /** Points `name:tag` at a manifest the registry holds (no layer moves: the same bytes under another tag). */
