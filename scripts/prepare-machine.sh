@@ -37,6 +37,8 @@ if [ ! -d node_modules/nx ] || [ package-lock.json -nt node_modules/.package-loc
 else
   npm run --silent build
 fi
+# `npx nx-bake`: an install made while the bin pointed into dist/ (before dist was built) has no link.
+[ -e node_modules/.bin/nx-bake ] || { say "linking the nx-bake command"; npm rebuild --silent nx-bake >/dev/null; }
 
 bash scripts/make-base-image.sh
 

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manifestPath, readManifest, toManifestBuild, writeManifest, type StageManifest } from './manifest';
+import { manifestPath } from '../pipeline/output-paths';
+import { readManifest, toManifestBuild, writeManifest, type StageManifest } from './manifest';
 
 describe('stage manifests', () => {
   let root: string;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Artifact } from '../builders/builder';
+import type { Artifact } from './artifact';
 import { writeFileAtomic } from '../util/atomic-write';
 
 /** One entry of `builds[]`, in the shape of Packer's manifest post-processor. */
@@ -15,7 +14,8 @@ export interface ManifestBuild {
   custom_data: Record<string, string>;
 }
 
-export type BakeOutcome = 'built' | 'adopted';
+/** What a manifest records of how its artifacts came to be: built by that run, or adopted from the provider. */
+export type ManifestOutcome = 'built' | 'adopted';
 
 /** Packer-compatible manifest plus the lineage that lets a child stage, a channel or a sweep trust it. */
 export interface StageManifest {
@@ -26,7 +26,7 @@ export interface StageManifest {
   fingerprint: string;
   /** A hash per fingerprint input, so the next plan can name what changed. */
   fingerprint_inputs: Record<string, string>;
-  outcome: BakeOutcome;
+  outcome: ManifestOutcome;
   base: {
     /** `image` for an external reference, `stage` for another stage's artifact. */
     kind: 'image' | 'stage';
@@ -38,14 +38,6 @@ export interface StageManifest {
   };
   git_commit?: string;
   duration_seconds: number;
-}
-
-export function manifestDir(workspaceRoot: string, pipeline: string, stage: string): string {
-  return join(workspaceRoot, 'dist', 'images', pipeline, stage);
-}
-
-export function manifestPath(workspaceRoot: string, pipeline: string, stage: string): string {
-  return join(manifestDir(workspaceRoot, pipeline, stage), 'manifest.json');
 }
 
 export function toManifestBuild(artifact: Artifact, runId: string, buildTime: Date): ManifestBuild {

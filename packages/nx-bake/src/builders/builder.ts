@@ -1,17 +1,9 @@
 import type { Communicator } from '../communicators/communicator';
-import type { Step } from '../engine/step';
+import type { Step } from '../steps/step';
+import type { Artifact } from '../artifacts/artifact';
 import type { BuilderConfig } from '../pipeline/types';
 
-/** What one builder produced for one stage: an entry of the stage manifest's `builds[]`. */
-export interface Artifact {
-  builderName: string;
-  builderType: string;
-  /** Image ID, or `region:snapshot_id` for cloud snapshots (Packer's form). */
-  id: string;
-  files: { name: string; size: number }[];
-  /** Builder-specific facts worth recording (e.g. the Docker tag). */
-  customData: Record<string, string>;
-}
+export type { Artifact } from '../artifacts/artifact';
 
 export interface BuildRequest {
   pipeline: string;
@@ -68,7 +60,7 @@ export interface StoredArtifact {
 export interface BuildState {
   communicator?: Communicator;
   artifact?: Artifact;
-  /** Set when the build failed and --on-error=abort asked to keep the instance. */
+  /** Whether cleanups keep the instance (a failure under --on-error=abort): decided by the runner's caller before they run. */
   keepInstance?: boolean;
   [key: string]: unknown;
 }
@@ -89,7 +81,7 @@ export interface ArtifactQuery {
 
 export interface Builder {
   readonly type: string;
-  /** The build's lifecycle as steps: create, connect, provision, snapshot, ... */
+  /** The build as steps: create, connect, provision, snapshot, ... */
   steps(request: BuildRequest): Step<BuildState>[];
   /** An artifact the provider already holds for this stage and fingerprint: adopted instead of built again. */
   findArtifact(query: ArtifactQuery): Promise<Artifact | undefined>;

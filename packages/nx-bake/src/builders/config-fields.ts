@@ -1,3 +1,4 @@
+import { BUILDER_COMMUNICATORS, type BuilderType } from '../pipeline/known-types';
 import type { BuilderConfig } from '../pipeline/types';
 
 type Scalar = string | number | boolean;
@@ -11,12 +12,18 @@ export class ConfigFields {
   constructor(
     private readonly raw: BuilderConfig,
     private readonly builderName: string,
-    private readonly type: string,
-    known: string[],
+    private readonly type: BuilderType,
+    fields: string[],
   ) {
     if (raw.type !== type) this.fail('type', `must be "${type}", got ${JSON.stringify(raw.type)}`);
+    // Packer's `communicator`: accepted when it names the one this builder uses (there is no other).
+    const known = [...fields, 'communicator'];
     for (const field of Object.keys(raw)) {
       if (!known.includes(field)) this.fail(field, `is not a ${type} builder field (known: ${known.join(', ')})`);
+    }
+    const communicators = BUILDER_COMMUNICATORS[type];
+    if (raw.communicator !== undefined && !communicators.includes(raw.communicator as string)) {
+      this.fail('communicator', `must be ${communicators.map((name) => `"${name}"`).join(' or ')}, got ${JSON.stringify(raw.communicator)}`);
     }
   }
 

@@ -1,18 +1,19 @@
+import { BUILDER_TYPES, isBuilderType, type BuilderType } from '../pipeline/known-types';
 import type { Builder } from './builder';
 
 // Each builder is loaded when a stage uses it: every stage's bake is an Nx task process of its own, and
 // loading both (dockerode; the DigitalOcean client with ssh2) cost each of them ~100 ms it rarely needs.
-const factories: Record<string, () => Builder> = {
+// Keyed by the pipeline model's table of builder types: a type without a builder does not compile.
+const factories: { [Type in BuilderType]: () => Builder } = {
   docker: () => new (require('./docker') as typeof import('./docker')).DockerBuilder(),
   digitalocean: () => new (require('./digitalocean') as typeof import('./digitalocean')).DigitalOceanBuilder(),
 };
 
 export function builderTypes(): string[] {
-  return Object.keys(factories);
+  return [...BUILDER_TYPES];
 }
 
 export function builderFor(type: string): Builder {
-  const factory = factories[type];
-  if (!factory) throw new Error(`unknown builder type '${type}' (known: ${builderTypes().join(', ')})`);
-  return factory();
+  if (!isBuilderType(type)) throw new Error(`unknown builder type '${type}' (known: ${builderTypes().join(', ')})`);
+  return factories[type]();
 }

@@ -13,7 +13,7 @@ Options:
   -h, --help              show this help
 
 Exit codes: 0 valid, 1 invalid (or another error), 2 bad usage.
-Environment: BAKE_VAR_<name> sets a variable; NX_BAKE_DEBUG=1 prints stack traces of internal errors.
+Environment: BAKE_VAR_<name> sets a variable; NX_BAKE_DEBUG=1 (any value but 0) prints stack traces of internal errors.
 `;
 
 export class UsageError extends Error {}

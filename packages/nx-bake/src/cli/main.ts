@@ -4,14 +4,16 @@
  * [--var-file f ...] [--workspace-root dir]`. Thin: arguments in, the pipeline model does the work.
  *
  * Exit codes: 0 valid; 1 invalid input (the `file:line:col: message` lines on stderr) or any other
- * failure (its message; the stack only with NX_BAKE_DEBUG=1); 2 bad usage (with the usage text).
+ * failure (its message; the stack only with NX_BAKE_DEBUG set, as in the executors); 2 bad usage (with the usage text).
  *
  * Startup is kept light: the pipeline model (yaml, ajv, nunjucks) is loaded only once the arguments
- * are known good, and nothing of the bake side (docker, ssh, listr2) is loaded at all.
+ * are known good, Nx only for a pipeline whose stages bake Nx projects in, and nothing of the bake side
+ * (docker, ssh, listr2) at all.
  */
+import { describeError } from '../progress/describe-error';
 import { parseValidateArgs, UsageError, USAGE } from './args';
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE);
@@ -27,7 +29,7 @@ function main(argv: string[]): number {
       return 0;
     }
     // Loaded here, not at the top: usage errors and --help stay instant.
-    return (require('./validate-command') as typeof import('./validate-command')).validateCommand(args);
+    return await (require('./validate-command') as typeof import('./validate-command')).validateCommand(args);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`nx-bake: ${error.message}\n\n${USAGE}`);
@@ -37,12 +39,13 @@ function main(argv: string[]): number {
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  // Not a problem of the input: say what failed, in one line, unless asked for the details.
-  const debug = process.env.NX_BAKE_DEBUG === '1';
-  const message = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
-  process.stderr.write(`nx-bake: ${message}\n`);
-  process.exitCode = 1;
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Not a problem of the input: say what failed, in one line, unless asked for the details.
+    process.stderr.write(`nx-bake: ${describeError(error)}\n`);
+    process.exitCode = 1;
+  },
+);

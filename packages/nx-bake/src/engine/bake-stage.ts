@@ -1,22 +1,18 @@
-import { newRunId, removeManifest, toManifestBuild, writeManifest, type StageManifest } from '../artifacts/manifest';
-import { baseBuildData } from '../artifacts/base-build';
-import type { Artifact } from '../builders/builder';
-import { builderFor } from '../builders/registry';
-import { renderStage, templateContext } from '../pipeline/template';
-import type { StageBuilder } from '../pipeline/types';
+import { newRunId, removeManifest, toManifestBuild, writeManifest, type ManifestOutcome, type StageManifest } from '../artifacts/manifest';
+import type { Artifact } from '../artifacts/artifact';
+import { describeRevocation, type Revocation, type Revocations } from '../artifacts/revocations';
 import type { Reporter } from '../progress/reporter';
-import { createStageLogger } from '../progress/stage-logger';
+import { createStageLogger, type StageLogger } from '../progress/stage-logger';
 import { gitCommit } from '../util/git';
 import { buildOne } from './build-one';
-import { describeRevocation } from '../lifecycle/revocations';
 import { assertBaseNotRevoked, revocationsFor } from './revocation-checks';
 import { RunJournal } from './run-journal';
-import { changedParts } from './fingerprint';
-import { artifactQuery, fingerprintOf, prepareStage, previousIsCurrent, type StageInputs } from './prepare-stage';
+import { changedParts, type Fingerprint } from './fingerprint';
+import { artifactQuery, baseImagesOf, fingerprintOf, prepareStage, previousIsCurrent, withBaseImages, type PreparedBuilder, type PreparedStage, type StageInputs } from './prepare-stage';
 import { trustedBaseImages } from './trusted-base';
-import { InterruptedError } from './run-steps';
+import { InterruptedError } from '../steps/run-steps';
 import { withStageLock } from './stage-lock';
-import { pauseForTests } from './test-pause';
+import { pauseForTests } from '../steps/test-pause';
 
 export interface BakeStageOptions extends StageInputs {
   onError?: 'cleanup' | 'abort';
@@ -29,8 +25,11 @@ export interface BakeStageOptions extends StageInputs {
   reporter: (sources: string[]) => Reporter;
 }
 
-/** `cached`: the recorded manifest is current and its artifacts exist; `adopted`: the provider had them; `built`. */
-export type BakeOutcome = 'cached' | 'adopted' | 'built';
+/**
+ * What a bake did: `cached`, the recorded manifest is current and its artifacts exist (the manifest keeps
+ * the outcome it records); else what the new manifest records, `adopted` (the provider had them) or `built`.
+ */
+export type BakeOutcome = 'cached' | ManifestOutcome;
 
 export interface BakeStageResult {
   manifest: StageManifest;
@@ -38,6 +37,20 @@ export interface BakeStageResult {
   outcome: BakeOutcome;
   /** Why: for `built`, the fingerprint inputs that changed since the recorded build. */
   reasons: string[];
+}
+
+/** One bake of a stage, once its base is trusted and its fingerprint known: what its decisions share. */
+interface Bake {
+  options: BakeStageOptions;
+  prepared: PreparedStage;
+  fingerprint: Fingerprint;
+  revocations: Revocations;
+  /** A revocation of the recorded build's artifacts: it is not kept, and is why the stage is built. */
+  previousRevoked?: Revocation;
+  started: Date;
+  note: StageLogger;
+  reporter: Reporter;
+  sourceOf(builder: PreparedBuilder): string;
 }
 
 /**
@@ -51,141 +64,33 @@ export async function bakeStage(options: BakeStageOptions): Promise<BakeStageRes
 }
 
 async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResult> {
-  const started = Date.now();
-  const prepared = prepareStage(options, { gitCommit: gitCommit(options.workspaceRoot), buildTime: new Date(), runId: newRunId() });
-  const { pipeline, stage, builders, redactor, previous, runId, buildTime } = prepared;
+  const started = new Date();
+  let prepared = prepareStage(options, { gitCommit: gitCommit(options.workspaceRoot), buildTime: new Date(), runId: newRunId() });
+  const { pipeline, stage, redactor } = prepared;
   // A failed bake must leave no manifest: not even the previous one, which Nx would cache as this run's output.
   removeManifest(prepared.manifestPath);
-  const sourceOf = (builder: StageBuilder) => `${pipeline.name}/${stage.name}${builders.length > 1 ? `:${builder.name}` : ''}`;
-  const reporter = options.reporter(builders.map(sourceOf));
+  const several = prepared.builders.length > 1;
+  const sourceOf = (builder: { name: string }) => `${pipeline.name}/${stage.name}${several ? `:${builder.name}` : ''}`;
+  const reporter = options.reporter(prepared.builders.map(sourceOf));
   const note = createStageLogger(`${pipeline.name}/${stage.name}`, reporter, redactor);
   let journal: RunJournal | undefined;
 
   try {
-    const parent = stage.from;
-    if (prepared.base.manifest && parent.kind === 'stage') {
-      prepared.baseImages = await trustedBaseImages({
-        from: parent,
-        manifest: prepared.base.manifest,
-        builders,
-        baseImages: prepared.baseImages,
-        workspaceRoot: options.workspaceRoot,
-        warn: (message) => note.warn(message),
-        rebuildParent: async () => {
-          const parentFile = parent.pipeline === pipeline.name ? options.pipelineFile : options.pipelineFileOf?.(parent.pipeline);
-          if (!parentFile) throw new Error(`base ${parent.pipeline}/${parent.stage} must be rebuilt, but its pipeline file is unknown here`);
-          return (await bakeStage({ ...options, pipelineFile: parentFile, stage: parent.stage, force: false })).manifest;
-        },
-      });
-    }
+    prepared = await trustBase(prepared, options, note);
     const revocations = revocationsFor(options.workspaceRoot, pipeline, stage, options.pipelineFileOf);
-    assertBaseNotRevoked(prepared.baseImages, revocations, stage);
-    const fingerprint = fingerprintOf(prepared, options);
-    const previousRevoked = previous && revocations.find(previous.builds.map((build) => build.artifact_id));
+    assertBaseNotRevoked(baseImagesOf(prepared), revocations, stage);
+    const previousRevoked = prepared.previous && revocations.find(prepared.previous.builds.map((build) => build.artifact_id));
     if (previousRevoked) note.warn(`not keeping the recorded build: ${describeRevocation(previousRevoked)}`);
+    const bake: Bake = { options, prepared, fingerprint: fingerprintOf(prepared, options), revocations, previousRevoked, started, note, reporter, sourceOf };
 
-    if (!options.force && previous && !previousRevoked && (await previousIsCurrent(prepared, fingerprint.value))) {
-      writeManifest(prepared.manifestPath, previous);
-      return { manifest: previous, path: prepared.manifestPath, outcome: 'cached', reasons: [`manifest already records fingerprint ${fingerprint.value}`] };
-    }
-
-    let built = false;
-    journal = new RunJournal(options.workspaceRoot, runId, pipeline.name, stage.name);
-    const artifacts: Artifact[] = await Promise.all(
-      builders.map(async (builder) => {
-        const context = templateContext({
-          pipeline,
-          stage,
-          variables: prepared.variables.values,
-          baseArtifactId: prepared.baseImages[builder.name],
-          gitCommit: prepared.gitCommit,
-          buildTime,
-          runId,
-          env: prepared.env,
-          workspaceRoot: options.workspaceRoot,
-        });
-        const rendered = renderStage(pipeline, stage, context);
-        const config = rendered.builders.find((entry) => entry.name === builder.name)!.config;
-        const provider = builderFor(builder.config.type);
-        const adopted = options.force ? undefined : await provider.findArtifact(artifactQuery(prepared, builder, fingerprint.value, config));
-        if (adopted && revocations.get(adopted.id)) note.info(`${builder.name}: not adopting ${adopted.id}: it is revoked`);
-        else if (adopted) {
-          note.info(`${builder.name}: adopting ${adopted.id}, already built with fingerprint ${fingerprint.value}`);
-          return adopted;
-        }
-        built = true;
-        const log = createStageLogger(sourceOf(builder), reporter, redactor);
-        return buildOne({
-          builder: provider,
-          request: {
-            pipeline: pipeline.name,
-            stage: stage.name,
-            builderName: builder.name,
-            config,
-            baseImage: prepared.baseImages[builder.name],
-            labels: {
-              ...rendered.tags,
-              'nx-bake.pipeline': pipeline.name,
-              'nx-bake.stage': stage.name,
-              'nx-bake.fingerprint': fingerprint.value,
-              'nx-bake.base': prepared.baseImages[builder.name],
-              'nx-bake.run': runId,
-            },
-            runId,
-            onError: options.onError ?? 'cleanup',
-            baseData: baseBuildData(prepared.base.manifest, builder, prepared.baseImages[builder.name]),
-          },
-          stage: rendered,
-          context,
-          workspaceRoot: options.workspaceRoot,
-          pipelineDir: pipeline.dir,
-          source: sourceOf(builder),
-          log,
-          reporter,
-          signal: options.signal,
-          journal,
-        });
-      }),
-    );
-
-    // A bake in another clone may have built the same fingerprint meanwhile: the oldest artifact wins (stage-lock.ts).
-    if (built) {
-      for (const [i, builder] of builders.entries()) {
-        const provider = builderFor(builder.config.type);
-        artifacts[i] = (await provider.keepOldest?.(artifacts[i], artifactQuery(prepared, builder, fingerprint.value), new Date(started), (message) => note.info(message))) ?? artifacts[i];
-      }
-    }
-    const outcome: BakeOutcome = built ? 'built' : 'adopted';
-    const manifest: StageManifest = {
-      builds: artifacts.map((artifact) => toManifestBuild(artifact, runId, buildTime)),
-      last_run_uuid: runId,
-      pipeline: pipeline.name,
-      stage: stage.name,
-      fingerprint: fingerprint.value,
-      fingerprint_inputs: fingerprint.parts,
-      outcome,
-      base: {
-        kind: prepared.base.kind,
-        ref: prepared.base.kind === 'image' ? [...new Set(Object.values(prepared.baseImages))].join(',') : prepared.base.ref,
-        fingerprint: prepared.base.manifest?.fingerprint,
-        artifacts: prepared.baseImages,
-      },
-      git_commit: prepared.gitCommit,
-      duration_seconds: Math.round((Date.now() - started) / 100) / 10,
-    };
-    await pauseForTests('manifest', options.signal, (message) => note.info(message));
-    if (options.signal.aborted) throw new InterruptedError('manifest');
-    // Secrets that reached a tag or label through a template must not reach the manifest either.
-    writeManifest(prepared.manifestPath, redactor.redactValue(manifest));
-    const reasons =
-      outcome === 'adopted'
-        ? [`the provider holds artifacts of fingerprint ${fingerprint.value}`]
-        : options.force
-          ? ['--force']
-          : previousRevoked
-            ? [`the recorded artifact ${previousRevoked.artifact} is revoked`]
-            : changedParts(previous?.fingerprint_inputs, fingerprint.parts);
-    return { manifest, path: prepared.manifestPath, outcome, reasons };
+    const kept = await keepCurrent(bake);
+    if (kept) return kept;
+    journal = new RunJournal(options.workspaceRoot, prepared.runId, pipeline.name, stage.name);
+    const runs = await Promise.all(prepared.builders.map((builder) => adoptOrBuild(bake, builder, journal!)));
+    const outcome: ManifestOutcome = runs.some((run) => run.built) ? 'built' : 'adopted';
+    const artifacts = runs.map((run) => run.artifact);
+    const manifest = await writeStageManifest(bake, outcome === 'built' ? await keepOldest(bake, artifacts) : artifacts, outcome);
+    return { manifest, path: prepared.manifestPath, outcome, reasons: reasonsFor(bake, outcome) };
   } catch (error) {
     // Errors carry command output and rendered values: redact them like every other line.
     if (error instanceof Error) error.message = redactor.redact(error.message);
@@ -196,4 +101,124 @@ async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResu
     note.flush();
     await reporter.close();
   }
+}
+
+/** A base from another stage is checked at the provider before anything is built on it (trusted-base.ts). */
+async function trustBase(prepared: PreparedStage, options: BakeStageOptions, note: StageLogger): Promise<PreparedStage> {
+  const { pipeline, base } = prepared;
+  const parent = prepared.stage.from;
+  if (!base.manifest || parent.kind !== 'stage') return prepared;
+  const images = await trustedBaseImages({
+    from: parent,
+    manifest: base.manifest,
+    builders: prepared.builders,
+    workspaceRoot: options.workspaceRoot,
+    warn: (message) => note.warn(message),
+    rebuildParent: async () => {
+      const parentFile = parent.pipeline === pipeline.name ? options.pipelineFile : options.pipelineFileOf?.(parent.pipeline);
+      if (!parentFile) throw new Error(`base ${parent.pipeline}/${parent.stage} must be rebuilt, but its pipeline file is unknown here`);
+      return (await bakeStage({ ...options, pipelineFile: parentFile, stage: parent.stage, force: false })).manifest;
+    },
+  });
+  return withBaseImages(prepared, images);
+}
+
+/** Keep the current manifest: it records this fingerprint, none of its artifacts is revoked, and each still exists. */
+async function keepCurrent(bake: Bake): Promise<BakeStageResult | undefined> {
+  const { prepared, fingerprint } = bake;
+  const previous = prepared.previous;
+  if (bake.options.force || !previous || bake.previousRevoked || !(await previousIsCurrent(prepared, fingerprint.value))) return undefined;
+  writeManifest(prepared.manifestPath, previous);
+  return { manifest: previous, path: prepared.manifestPath, outcome: 'cached', reasons: [`manifest already records fingerprint ${fingerprint.value}`] };
+}
+
+/** Adopt the provider's artifact of this fingerprint (unless forced, or it is revoked), else build one. */
+async function adoptOrBuild(bake: Bake, builder: PreparedBuilder, journal: RunJournal): Promise<{ artifact: Artifact; built: boolean }> {
+  const { options, prepared, fingerprint, note } = bake;
+  const adopted = options.force ? undefined : await builder.builder.findArtifact(artifactQuery(prepared, builder, fingerprint.value));
+  if (adopted && bake.revocations.get(adopted.id)) note.info(`${builder.name}: not adopting ${adopted.id}: it is revoked`);
+  else if (adopted) {
+    note.info(`${builder.name}: adopting ${adopted.id}, already built with fingerprint ${fingerprint.value}`);
+    return { artifact: adopted, built: false };
+  }
+  const { pipeline, stage, runId } = prepared;
+  const source = bake.sourceOf(builder);
+  const artifact = await buildOne({
+    builder: builder.builder,
+    request: {
+      pipeline: pipeline.name,
+      stage: stage.name,
+      builderName: builder.name,
+      config: builder.config,
+      baseImage: builder.baseImage,
+      labels: {
+        ...builder.stage.tags,
+        'nx-bake.pipeline': pipeline.name,
+        'nx-bake.stage': stage.name,
+        'nx-bake.fingerprint': fingerprint.value,
+        'nx-bake.base': builder.baseImage,
+        'nx-bake.run': runId,
+      },
+      runId,
+      onError: options.onError ?? 'cleanup',
+      baseData: builder.baseData,
+    },
+    stage: builder.stage,
+    context: builder.context,
+    workspaceRoot: options.workspaceRoot,
+    pipelineDir: pipeline.dir,
+    source,
+    log: createStageLogger(source, bake.reporter, prepared.redactor),
+    reporter: bake.reporter,
+    signal: options.signal,
+    journal,
+  });
+  return { artifact, built: true };
+}
+
+/** A bake in another clone may have built the same fingerprint meanwhile: the oldest artifact wins (stage-lock.ts). */
+async function keepOldest(bake: Bake, artifacts: Artifact[]): Promise<Artifact[]> {
+  const { prepared, fingerprint, note } = bake;
+  const kept: Artifact[] = [];
+  for (const [i, builder] of prepared.builders.entries()) {
+    const query = artifactQuery(prepared, builder, fingerprint.value);
+    kept.push((await builder.builder.keepOldest?.(artifacts[i], query, bake.started, (message) => note.info(message))) ?? artifacts[i]);
+  }
+  return kept;
+}
+
+/** Write the manifest of what this bake adopted or built, with the lineage a child, a channel or a sweep trusts. */
+async function writeStageManifest(bake: Bake, artifacts: Artifact[], outcome: ManifestOutcome): Promise<StageManifest> {
+  const { prepared, fingerprint, options } = bake;
+  const baseImages = baseImagesOf(prepared);
+  const manifest: StageManifest = {
+    builds: artifacts.map((artifact) => toManifestBuild(artifact, prepared.runId, prepared.buildTime)),
+    last_run_uuid: prepared.runId,
+    pipeline: prepared.pipeline.name,
+    stage: prepared.stage.name,
+    fingerprint: fingerprint.value,
+    fingerprint_inputs: fingerprint.parts,
+    outcome,
+    base: {
+      kind: prepared.base.kind,
+      ref: prepared.base.kind === 'image' ? [...new Set(Object.values(baseImages))].join(',') : prepared.base.ref,
+      fingerprint: prepared.base.manifest?.fingerprint,
+      artifacts: baseImages,
+    },
+    git_commit: prepared.gitCommit,
+    duration_seconds: Math.round((Date.now() - bake.started.getTime()) / 100) / 10,
+  };
+  await pauseForTests('manifest', options.signal, (message) => bake.note.info(message));
+  if (options.signal.aborted) throw new InterruptedError('manifest');
+  // Secrets that reached a tag or label through a template must not reach the manifest either.
+  writeManifest(prepared.manifestPath, prepared.redactor.redactValue(manifest));
+  return manifest;
+}
+
+/** Why the stage was adopted or built. */
+function reasonsFor(bake: Bake, outcome: ManifestOutcome): string[] {
+  if (outcome === 'adopted') return [`the provider holds artifacts of fingerprint ${bake.fingerprint.value}`];
+  if (bake.options.force) return ['--force'];
+  if (bake.previousRevoked) return [`the recorded artifact ${bake.previousRevoked.artifact} is revoked`];
+  return changedParts(bake.prepared.previous?.fingerprint_inputs, bake.fingerprint.parts);
 }

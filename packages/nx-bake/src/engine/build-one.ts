@@ -1,15 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Artifact, Builder, BuildRequest, BuildState } from '../builders/builder';
+import type { Artifact } from '../artifacts/artifact';
+import type { Builder, BuildRequest, BuildState } from '../builders/builder';
 import type { TemplateContext } from '../pipeline/template';
 import { renderTemplateFile } from '../pipeline/template';
 import type { Stage } from '../pipeline/types';
 import { runProvisioner } from '../provisioners';
 import type { Reporter } from '../progress/reporter';
-import type { StageLogger } from './step';
+import type { StageLogger } from '../progress/stage-logger';
 import type { RunJournal } from './run-journal';
-import { runSteps } from './run-steps';
+import { runSteps } from '../steps/run-steps';
+import type { StepOutcome } from '../steps/step';
 
 export interface BuildOneOptions {
   builder: Builder;
@@ -26,7 +28,7 @@ export interface BuildOneOptions {
   journal?: RunJournal;
 }
 
-/** One builder's lifecycle for one stage: its steps, with the stage's provisioners run in the provision step. */
+/** One builder's build of one stage: its steps, with the stage's provisioners run in the provision step. */
 export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
   const { builder, stage, log, reporter, source } = options;
   // Rendered vars files and keys live here, private to this build, and go with it.
@@ -64,10 +66,8 @@ export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
       state,
       { signal: options.signal, log },
       {
-        // --onError=abort keeps a failed instance for debugging; an interrupt never keeps one.
-        beforeCleanup: (failure) => {
-          if (failure && request.onError === 'abort' && !options.signal.aborted) state.keepInstance = true;
-        },
+        // Decided here, once, for every builder: their cleanups only read it.
+        beforeCleanup: (outcome) => (state.keepInstance = keepsInstance(outcome, request.onError)),
         onStepStart: (step) => reporter.stepStarted(source, step),
         onStepEnd: (step, error) => {
           log.flush();
@@ -82,4 +82,9 @@ export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
   }
   if (!state.artifact) throw new Error(`${source}: the ${builder.type} builder produced no artifact`);
   return state.artifact;
+}
+
+/** --onError=abort keeps a failed instance for debugging; an interrupt never keeps one ("stop" means clean up). */
+export function keepsInstance(outcome: StepOutcome, onError: BuildRequest['onError']): boolean {
+  return outcome.kind === 'failed' && onError === 'abort';
 }

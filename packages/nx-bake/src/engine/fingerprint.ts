@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Pipeline, Stage } from '../pipeline/types';
 import { canonicalJson, hashPath, hashText } from '../util/hash-files';
-import { referencedVariables, stageFiles, withoutNested } from './stage-files';
+import { referencedVariables, stageDefinition, stageFiles, withoutNested } from '../pipeline/stage-files';
 
 export interface FingerprintInputs {
   pipeline: Pipeline;
@@ -30,8 +30,7 @@ export interface Fingerprint {
  */
 export function fingerprintStage(inputs: FingerprintInputs): Fingerprint {
   const { stage, pipeline } = inputs;
-  // Where it lives and how long its artifacts are kept do not change what is built.
-  const { root: _root, retain: _retain, ...definition } = stage;
+  const definition = stageDefinition(stage);
   const parts: Record<string, string> = {
     definition: hashText(canonicalJson(definition)),
     base: hashText(canonicalJson(inputs.base)),

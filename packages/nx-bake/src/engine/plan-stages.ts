@@ -1,13 +1,11 @@
-import { baseBuildData } from '../artifacts/base-build';
 import type { StageManifest } from '../artifacts/manifest';
-import { builderFor } from '../builders/registry';
 import { loadPipelineFile } from '../pipeline/load';
-import { renderStage, templateContext } from '../pipeline/template';
 import { gitCommit } from '../util/git';
 import type { BakeOutcome } from './bake-stage';
 import { changedParts } from './fingerprint';
-import { artifactQuery, fingerprintOf, prepareStage, previousIsCurrent, type StageInputs } from './prepare-stage';
+import { artifactQuery, fingerprintOf, prepareStage, previousIsCurrent, type StageFacts, type StageInputs } from './prepare-stage';
 import { BaseNotBakedError } from './resolve-base';
+import { baseArtifactQuery } from './trusted-base';
 
 export interface PlanEntry {
   pipeline: string;
@@ -24,7 +22,7 @@ export interface PlanEntry {
  * parents first; a child of a stage that will be built is built too.
  */
 export async function planStages(stages: StageInputs[]): Promise<PlanEntry[]> {
-  const facts = { gitCommit: stages[0] ? gitCommit(stages[0].workspaceRoot) : 'unknown', buildTime: new Date(), runId: 'plan' };
+  const facts: StageFacts = { gitCommit: stages[0] ? gitCommit(stages[0].workspaceRoot) : 'unknown', buildTime: new Date(), runId: 'plan' };
   const predicted = new Map<string, { entry: PlanEntry; manifest?: StageManifest }>();
   const entries: PlanEntry[] = [];
   for (const inputs of stages) {
@@ -37,7 +35,7 @@ export async function planStages(stages: StageInputs[]): Promise<PlanEntry[]> {
 
 async function planOne(
   inputs: StageInputs,
-  facts: { gitCommit: string; buildTime: Date; runId: string },
+  facts: StageFacts,
   predicted: Map<string, { entry: PlanEntry; manifest?: StageManifest }>,
 ): Promise<{ entry: PlanEntry; manifest?: StageManifest }> {
   const pipeline = loadPipelineFile(inputs.pipelineFile, { workspaceRoot: inputs.workspaceRoot });
@@ -56,10 +54,8 @@ async function planOne(
   }
   if (!parent && prepared.base.manifest && from?.kind === 'stage') {
     for (const builder of prepared.builders) {
-      const recordedData = baseBuildData(prepared.base.manifest, builder, prepared.baseImages[builder.name]);
-      const query = { ...artifactQuery(prepared, builder, prepared.base.manifest.fingerprint), pipeline: from.pipeline, stage: from.stage, recordedData };
-      if (!(await builderFor(builder.config.type).verifyArtifact(prepared.baseImages[builder.name], query))) {
-        return { entry: entryOf('built', [`base ${parentKey} artifact ${prepared.baseImages[builder.name]} is gone`]) };
+      if (!(await builder.builder.verifyArtifact(builder.baseImage, baseArtifactQuery(builder, from, prepared.base.manifest)))) {
+        return { entry: entryOf('built', [`base ${parentKey} artifact ${builder.baseImage} is gone`]) };
       }
     }
   }
@@ -69,17 +65,7 @@ async function planOne(
   }
   const adopted: StageManifest['builds'] = [];
   for (const builder of prepared.builders) {
-    const context = templateContext({
-      pipeline,
-      stage: prepared.stage,
-      variables: prepared.variables.values,
-      baseArtifactId: prepared.baseImages[builder.name],
-      ...facts,
-      env: prepared.env,
-      workspaceRoot: inputs.workspaceRoot,
-    });
-    const config = renderStage(prepared.pipeline, prepared.stage, context).builders.find((entry) => entry.name === builder.name)!.config;
-    const found = await builderFor(builder.config.type).findArtifact({ ...artifactQuery(prepared, builder, fingerprint.value, config), lookOnly: true });
+    const found = await builder.builder.findArtifact({ ...artifactQuery(prepared, builder, fingerprint.value), lookOnly: true });
     if (!found) return { entry: entryOf('built', changedParts(prepared.previous?.fingerprint_inputs, fingerprint.parts), fingerprint.value) };
     adopted.push({ name: builder.name, builder_type: builder.config.type, build_time: 0, files: null, artifact_id: found.id, packer_run_uuid: 'plan', custom_data: found.customData });
   }

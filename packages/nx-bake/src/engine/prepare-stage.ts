@@ -1,13 +1,16 @@
-import { manifestPath, readManifestIfValid, type StageManifest } from '../artifacts/manifest';
+import { baseBuildData } from '../artifacts/base-build';
+import { readManifestIfValid, type StageManifest } from '../artifacts/manifest';
 import type { ArtifactQuery } from '../builders/builder';
 import { builderFor } from '../builders/registry';
 import { loadPipelineFile } from '../pipeline/load';
+import { manifestPath } from '../pipeline/output-paths';
 import { redactorFor, type Redactor } from '../pipeline/redact';
-import { renderValue, templateContext } from '../pipeline/template';
+import { renderStage, renderValue, templateContext, type TemplateContext } from '../pipeline/template';
 import type { Pipeline, Stage, StageBuilder } from '../pipeline/types';
 import { resolveVariables, type ResolvedVariables } from '../pipeline/variables';
 import { fingerprintStage, type Fingerprint } from './fingerprint';
 import { baseImageFor, resolveBase, type ResolvedBase } from './resolve-base';
+import { selectBuilders, type ConfiguredBuilder } from './stage-builders';
 
 export interface StageInputs {
   workspaceRoot: string;
@@ -23,63 +26,110 @@ export interface StageInputs {
   bakedOutputs?: string[];
 }
 
-/** A stage with everything needed to decide what to do with it: what `bake` and `plan` share. */
-export interface PreparedStage {
-  pipeline: Pipeline;
-  stage: Stage;
-  variables: ResolvedVariables;
-  redactor: Redactor;
-  /** The builders this bake uses, their configs rendered (for talking to the provider). */
-  builders: StageBuilder[];
-  base: ResolvedBase;
-  /** The base artifact (or external reference) each builder starts from. */
-  baseImages: Record<string, string>;
-  /** The stage's manifest as the last bake (or Nx's cache) left it. */
-  previous?: StageManifest;
-  manifestPath: string;
+/** What one bake (or plan) of a stage is about, the same for each of its builders. */
+export interface StageFacts {
   gitCommit: string;
   buildTime: Date;
   runId: string;
-  env: NodeJS.ProcessEnv;
 }
 
-export function prepareStage(inputs: StageInputs, facts: { gitCommit: string; buildTime: Date; runId: string }, parentManifest?: StageManifest): PreparedStage {
+/** One builder of a bake, rendered once: what finding, verifying and building its artifact use. */
+export interface PreparedBuilder extends ConfiguredBuilder {
+  /** The base artifact (or external reference) it starts from. */
+  baseImage: string;
+  /** What the base stage's manifest records with that artifact (e.g. a repo digest to pull it by). */
+  baseData?: Record<string, string>;
+  /** The stage rendered with this builder's base in the context: its config, provisioners, tags. */
+  stage: Stage;
+  /** For the files its provisioners render at build time (a `vars_template`). */
+  context: TemplateContext;
+}
+
+/** A stage with everything needed to decide what to do with it: what `bake` and `plan` share. */
+export interface PreparedStage extends StageFacts {
+  pipeline: Pipeline;
+  /** As loaded (templates unrendered): what the fingerprint hashes. */
+  stage: Stage;
+  variables: ResolvedVariables;
+  redactor: Redactor;
+  /** The builders this bake uses. */
+  builders: PreparedBuilder[];
+  base: ResolvedBase;
+  /** The stage's manifest as the last bake (or Nx's cache) left it. */
+  previous?: StageManifest;
+  manifestPath: string;
+  env: NodeJS.ProcessEnv;
+  workspaceRoot: string;
+}
+
+export function prepareStage(inputs: StageInputs, facts: StageFacts, parentManifest?: StageManifest): PreparedStage {
   const { workspaceRoot } = inputs;
   const env = inputs.env ?? process.env;
   const pipeline = loadPipelineFile(inputs.pipelineFile, { workspaceRoot });
   const stage = findStage(pipeline, inputs.stage);
   const variables = resolveVariables(pipeline, { vars: inputs.vars, varFiles: inputs.varFiles, env, workspaceRoot });
-  const builders = selectBuilders(stage, inputs.only);
+  const selected = selectBuilders(stage, inputs.only);
+  if (inputs.only?.length && !selected.length) {
+    throw new Error(`stage ${stage.name} has no builder matching --only=${inputs.only.join(',')} (it has: ${stage.builders.map((b) => b.name).join(', ')})`);
+  }
   const base = parentManifest && stage.from.kind === 'stage' ? { kind: 'stage' as const, ref: `${stage.from.pipeline}/${stage.from.stage}`, manifest: parentManifest } : resolveBase(stage, workspaceRoot);
   // An external base may itself be a template (`{{ var.base_image }}`): it is rendered before anything else.
   const context = templateContext({ pipeline, stage, variables: variables.values, ...facts, env, workspaceRoot });
   const from = renderValue(stage.from, context, { pipeline, path: ['stages', pipeline.stages.indexOf(stage), 'from'] }) as Stage['from'];
+  // Every base is known (or found missing: a plan then predicts a build) before any builder's stage is rendered.
+  const baseImages = selected.map((entry) => baseImageFor({ ...stage, from }, entry, base));
   const path = manifestPath(workspaceRoot, pipeline.name, stage.name);
-  const baseImages = Object.fromEntries(builders.map((builder) => [builder.name, baseImageFor({ ...stage, from }, builder, base)]));
-  // Looking up and verifying artifacts talks to the provider with the builder's real settings (a token
-  // from a variable, a region): the configs are rendered here, before anything is built.
-  const renderedBuilders = builders.map((builder) => ({
-    name: builder.name,
-    config: renderValue(builder.config, templateContext({ pipeline, stage, variables: variables.values, baseArtifactId: baseImages[builder.name], ...facts, env, workspaceRoot }), {
-      pipeline,
-      path: ['builders', builder.name],
-    }) as StageBuilder['config'],
-  }));
-  const redactor = redactorFor(pipeline, variables);
-  for (const builder of renderedBuilders) builderFor(builder.config.type).secrets?.(builder.config).forEach((secret) => redactor.add(secret));
-  return {
+  const prepared: PreparedStage = {
     pipeline,
     stage,
     variables,
-    redactor,
-    builders: renderedBuilders,
+    redactor: redactorFor(pipeline, variables),
+    builders: [],
     base,
-    baseImages,
     manifestPath: path,
     previous: readManifestIfValid(path),
     env,
+    workspaceRoot,
     ...facts,
   };
+  // Looking up and verifying artifacts talks to the provider with the builder's real settings (a token
+  // from a variable, a region): each builder's stage is rendered here, before anything is built.
+  prepared.builders = selected.map((entry, i) => prepareBuilder(prepared, entry, baseImages[i]));
+  return prepared;
+}
+
+/** The stage rendered for one builder and its base; credentials its config carries are redacted from then on. */
+function prepareBuilder(prepared: PreparedStage, entry: StageBuilder, baseImage: string): PreparedBuilder {
+  const { pipeline, stage } = prepared;
+  const context = templateContext({
+    pipeline,
+    stage,
+    variables: prepared.variables.values,
+    baseArtifactId: baseImage,
+    gitCommit: prepared.gitCommit,
+    buildTime: prepared.buildTime,
+    runId: prepared.runId,
+    env: prepared.env,
+    workspaceRoot: prepared.workspaceRoot,
+  });
+  const rendered = renderStage(pipeline, stage, context);
+  const config = rendered.builders.find((candidate) => candidate.name === entry.name)!.config;
+  const builder = builderFor(config.type);
+  builder.secrets?.(config).forEach((secret) => prepared.redactor.add(secret));
+  return { name: entry.name, builder, config, baseImage, baseData: baseBuildData(prepared.base.manifest, entry, baseImage), stage: rendered, context };
+}
+
+/** The stage on other base artifacts (a recorded one was gone and replaced): those builders are rendered again. */
+export function withBaseImages(prepared: PreparedStage, images: Record<string, string>): PreparedStage {
+  const builders = prepared.builders.map((builder) =>
+    images[builder.name] === builder.baseImage ? builder : prepareBuilder(prepared, prepared.stage.builders.find((entry) => entry.name === builder.name)!, images[builder.name]),
+  );
+  return { ...prepared, builders };
+}
+
+/** The base artifact (or external reference) each builder starts from, by builder name. */
+export function baseImagesOf(prepared: PreparedStage): Record<string, string> {
+  return Object.fromEntries(prepared.builders.map((builder) => [builder.name, builder.baseImage]));
 }
 
 /** Only the builders of this bake count: a change to another builder's settings changes nothing built here. */
@@ -91,13 +141,13 @@ export function fingerprintOf(prepared: PreparedStage, inputs: StageInputs): Fin
     workspaceRoot: inputs.workspaceRoot,
     variables: prepared.variables.values,
     sensitive: prepared.variables.sensitive,
-    base: prepared.baseImages,
+    base: baseImagesOf(prepared),
     bakedOutputs: inputs.bakedOutputs ?? [],
   });
 }
 
-export function artifactQuery(prepared: PreparedStage, builder: StageBuilder, fingerprint: string, config = builder.config): ArtifactQuery {
-  return { builderName: builder.name, config, pipeline: prepared.pipeline.name, stage: prepared.stage.name, fingerprint };
+export function artifactQuery(prepared: PreparedStage, builder: ConfiguredBuilder, fingerprint: string): ArtifactQuery {
+  return { builderName: builder.name, config: builder.config, pipeline: prepared.pipeline.name, stage: prepared.stage.name, fingerprint };
 }
 
 /** Whether the recorded manifest is current: same fingerprint, and every builder's artifact still exists with it. */
@@ -106,7 +156,9 @@ export async function previousIsCurrent(prepared: PreparedStage, fingerprint: st
   if (previous?.fingerprint !== fingerprint) return false;
   for (const builder of prepared.builders) {
     const build = previous.builds.find((entry) => entry.name === builder.name);
-    if (!build || !(await builderFor(builder.config.type).verifyArtifact(build.artifact_id, { ...artifactQuery(prepared, builder, fingerprint), recordedData: build.custom_data }))) return false;
+    // What the manifest recorded with the artifact (a repo digest) is what verification checks at the provider.
+    const query = { ...artifactQuery(prepared, builder, fingerprint), recordedData: build?.custom_data };
+    if (!build || !(await builder.builder.verifyArtifact(build.artifact_id, query))) return false;
   }
   return true;
 }
@@ -115,14 +167,4 @@ function findStage(pipeline: Pipeline, name: string): Stage {
   const stage = pipeline.stages.find((candidate) => candidate.name === name);
   if (!stage) throw new Error(`pipeline ${pipeline.name} (${pipeline.file}) has no stage named ${name}`);
   return stage;
-}
-
-/** `--only` picks among every builder the stage can use; without it, the stage's default builders bake. */
-function selectBuilders(stage: Stage, only: string[] | undefined): StageBuilder[] {
-  if (!only?.length) return stage.builders.filter((builder) => stage.defaultBuilders.includes(builder.name));
-  const selected = stage.builders.filter((builder) => only.includes(builder.name) || only.includes(builder.config.type));
-  if (!selected.length) {
-    throw new Error(`stage ${stage.name} has no builder matching --only=${only.join(',')} (it has: ${stage.builders.map((b) => b.name).join(', ')})`);
-  }
-  return selected;
 }

@@ -1,5 +1,6 @@
 import type { StageManifest } from '../artifacts/manifest';
-import { manifestPath, readManifest } from '../artifacts/manifest';
+import { readManifest } from '../artifacts/manifest';
+import { manifestPath } from '../pipeline/output-paths';
 import type { Stage, StageBuilder } from '../pipeline/types';
 
 export interface ResolvedBase {

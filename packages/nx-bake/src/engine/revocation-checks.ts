@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { describeRevocation, Revocations } from '../lifecycle/revocations';
+import { describeRevocation, Revocations } from '../artifacts/revocations';
 import type { Pipeline, Stage } from '../pipeline/types';
 
 /** The revocations that concern a stage: its own pipeline's, and its base stage's pipeline's. */

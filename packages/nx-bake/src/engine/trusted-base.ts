@@ -1,18 +1,23 @@
-import { manifestPath, writeManifest, type StageManifest } from '../artifacts/manifest';
+import { writeManifest, type StageManifest } from '../artifacts/manifest';
 import type { ArtifactQuery } from '../builders/builder';
-import { builderFor } from '../builders/registry';
-import type { StageBase, StageBuilder } from '../pipeline/types';
+import { manifestPath } from '../pipeline/output-paths';
+import type { StageBase } from '../pipeline/types';
+import type { PreparedBuilder } from './prepare-stage';
 
 export interface TrustBaseOptions {
   from: StageBase;
   manifest: StageManifest;
-  builders: StageBuilder[];
-  /** The base artifact each builder would start from, as the manifest records it. */
-  baseImages: Record<string, string>;
+  /** Each with the base artifact it would start from, as the manifest records it. */
+  builders: PreparedBuilder[];
   workspaceRoot: string;
   warn(message: string): void;
   /** Bakes the parent stage again (it found no artifact of its fingerprint either); returns its new manifest. */
   rebuildParent(): Promise<StageManifest>;
+}
+
+/** What identifies the parent's artifact of this builder at the provider, with what its manifest records of it. */
+export function baseArtifactQuery(builder: PreparedBuilder, from: StageBase, manifest: StageManifest): ArtifactQuery {
+  return { builderName: builder.name, config: builder.config, pipeline: from.pipeline, stage: from.stage, fingerprint: manifest.fingerprint, recordedData: builder.baseData };
 }
 
 /**
@@ -23,16 +28,14 @@ export interface TrustBaseOptions {
 export async function trustedBaseImages(options: TrustBaseOptions): Promise<Record<string, string>> {
   const { from, manifest } = options;
   const ref = `${from.pipeline}/${from.stage}`;
-  const images = { ...options.baseImages };
+  const images = Object.fromEntries(options.builders.map((builder) => [builder.name, builder.baseImage]));
   let patched = false;
   for (const builder of options.builders) {
-    const provider = builderFor(builder.config.type);
-    const query: ArtifactQuery = { builderName: builder.name, config: builder.config, pipeline: from.pipeline, stage: from.stage, fingerprint: manifest.fingerprint };
+    const query = baseArtifactQuery(builder, from, manifest);
     const recorded = images[builder.name];
-    const recordedData = manifest.builds.find((build) => build.artifact_id === recorded)?.custom_data;
-    if (await provider.verifyArtifact(recorded, { ...query, recordedData })) continue;
+    if (await builder.builder.verifyArtifact(recorded, query)) continue;
     options.warn(`base ${ref}: recorded artifact ${recorded} is gone or does not carry fingerprint ${manifest.fingerprint}; not trusting it`);
-    const found = await provider.findArtifact(query);
+    const found = await builder.builder.findArtifact(query);
     if (!found) {
       options.warn(`base ${ref}: no artifact of fingerprint ${manifest.fingerprint} exists; rebuilding it`);
       const rebuilt = await options.rebuildParent();
@@ -42,6 +45,7 @@ export async function trustedBaseImages(options: TrustBaseOptions): Promise<Reco
     }
     options.warn(`base ${ref}: adopting ${found.id}, which carries fingerprint ${manifest.fingerprint}`);
     images[builder.name] = found.id;
+    // The adopted artifact's own data (its repo digest) replaces the gone one's.
     for (const build of manifest.builds) if (build.artifact_id === recorded) Object.assign(build, { artifact_id: found.id, custom_data: found.customData });
     patched = true;
   }

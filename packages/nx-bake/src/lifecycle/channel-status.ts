@@ -1,8 +1,9 @@
-import { manifestPath, readManifestIfValid } from '../artifacts/manifest';
+import { readManifestIfValid } from '../artifacts/manifest';
+import { manifestPath } from '../pipeline/output-paths';
 import type { Pipeline } from '../pipeline/types';
 import { describeArtifacts, entryArtifactIds, readChannels, sameArtifacts, type ChannelEntry } from './channels';
 import { artifactsOf, recordsAll } from './lineage';
-import { describeRevocation, type Revocations } from './revocations';
+import { describeRevocation, type Revocations } from '../artifacts/revocations';
 
 export interface ChannelStatus {
   stage: string;

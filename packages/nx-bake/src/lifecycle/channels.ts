@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LineageEntry } from './lineage';
-import { readYamlFile, writeYamlFile } from './yaml-file';
+import { readYamlFile, writeYamlFile } from '../util/yaml-file';
 
 /** What a channel points at: one stage build (its artifact per builder) and where it came from. */
 export interface ChannelEntry {

@@ -1,7 +1,6 @@
-import type { Builder } from '../builders/builder';
-import { builderFor } from '../builders/registry';
-import { renderValue, templateContext } from '../pipeline/template';
-import type { BuilderConfig, Pipeline } from '../pipeline/types';
+import { configureBuilder, selectBuilders, type ConfiguredBuilder } from '../engine/stage-builders';
+import { templateContext } from '../pipeline/template';
+import type { Pipeline } from '../pipeline/types';
 import { resolveVariables } from '../pipeline/variables';
 
 export interface LifecycleInputs {
@@ -13,13 +12,6 @@ export interface LifecycleInputs {
   only?: string[];
 }
 
-export interface ConfiguredBuilder {
-  name: string;
-  builder: Builder;
-  /** Rendered as a bake renders it (variables, env), so it reaches the same registry, region and account. */
-  config: BuilderConfig;
-}
-
 /**
  * The pipeline's builders, each configured as the first stage using it renders it. One per name: a listing
  * covers the whole registry or account, whatever a stage overrides (a tag, a size).
@@ -29,13 +21,9 @@ export function configuredBuilders(pipeline: Pipeline, inputs: LifecycleInputs):
   const variables = resolveVariables(pipeline, { vars: inputs.vars, varFiles: inputs.varFiles, env, workspaceRoot: inputs.workspaceRoot });
   const found = new Map<string, ConfiguredBuilder>();
   for (const stage of pipeline.stages) {
-    const selected = inputs.only?.length
-      ? stage.builders.filter((entry) => inputs.only!.includes(entry.name) || inputs.only!.includes(entry.config.type))
-      : stage.builders.filter((entry) => stage.defaultBuilders.includes(entry.name));
-    for (const entry of selected.filter((candidate) => !found.has(candidate.name))) {
+    for (const entry of selectBuilders(stage, inputs.only).filter((candidate) => !found.has(candidate.name))) {
       const context = templateContext({ pipeline, stage, variables: variables.values, baseArtifactId: '', buildTime: new Date(), runId: 'lifecycle', env, workspaceRoot: inputs.workspaceRoot });
-      const config = renderValue(entry.config, context, { pipeline, path: ['builders', entry.name] }) as BuilderConfig;
-      found.set(entry.name, { name: entry.name, builder: builderFor(config.type), config });
+      found.set(entry.name, configureBuilder(pipeline, stage, entry, context));
     }
   }
   if (inputs.only?.length && found.size === 0) throw new Error(`pipeline ${pipeline.name} has no builder matching --only=${inputs.only.join(',')}`);

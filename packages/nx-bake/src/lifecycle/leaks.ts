@@ -3,7 +3,8 @@ import type { BuildResource } from '../builders/builder';
 import { removeStaleStageLocks } from '../engine/stage-lock';
 import { forgetRun, isRunAlive, readRunRecords, type RunRecord } from '../engine/run-journal';
 import type { Pipeline } from '../pipeline/types';
-import { configuredBuilders, type ConfiguredBuilder, type LifecycleInputs } from './configured-builders';
+import type { ConfiguredBuilder } from '../engine/stage-builders';
+import { configuredBuilders, type LifecycleInputs } from './configured-builders';
 
 export interface SweepOptions extends LifecycleInputs {
   pipeline: Pipeline;

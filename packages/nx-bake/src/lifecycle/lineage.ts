@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { manifestPath, readManifestIfValid, type StageManifest } from '../artifacts/manifest';
+import { readManifestIfValid, type StageManifest } from '../artifacts/manifest';
+import { imagesDir, manifestPath } from '../pipeline/output-paths';
 
 /** One ancestor of an artifact: a stage's build (artifacts by builder) or, at the root, an external image. */
 export interface LineageEntry {
@@ -46,12 +47,12 @@ export function recordsAll(manifest: StageManifest, artifacts: Record<string, st
   return Object.values(artifacts).every((id) => recorded.includes(id));
 }
 
-/** Every stage manifest in the workspace's dist/images (as bakes, or Nx's cache, left them). */
+/** Every stage manifest in the workspace's output folder (as bakes, or Nx's cache, left them). */
 export function workspaceManifests(workspaceRoot: string): StageManifest[] {
-  const imagesDir = join(workspaceRoot, 'dist', 'images');
-  if (!existsSync(imagesDir)) return [];
-  return readdirSync(imagesDir).flatMap((pipeline) =>
-    readdirSync(join(imagesDir, pipeline))
+  const root = imagesDir(workspaceRoot);
+  if (!existsSync(root)) return [];
+  return readdirSync(root).flatMap((pipeline) =>
+    readdirSync(join(root, pipeline))
       .map((stage) => readManifestIfValid(manifestPath(workspaceRoot, pipeline, stage)))
       .filter((manifest): manifest is StageManifest => manifest !== undefined),
   );

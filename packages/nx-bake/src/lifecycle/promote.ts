@@ -1,9 +1,10 @@
-import { manifestPath, readManifest } from '../artifacts/manifest';
+import { readManifest } from '../artifacts/manifest';
+import { manifestPath } from '../pipeline/output-paths';
 import type { Pipeline } from '../pipeline/types';
 import { describeArtifacts, entryArtifactIds, pointChannel, readChannels, rollBackChannel, sameArtifacts, writeChannels, type ChannelEntry } from './channels';
 import { configuredBuilders, type LifecycleInputs } from './configured-builders';
 import { artifactsOf, lineageOf } from './lineage';
-import { describeRevocation, type Revocations } from './revocations';
+import { describeRevocation, type Revocations } from '../artifacts/revocations';
 
 export interface PromoteOptions extends LifecycleInputs {
   pipeline: Pipeline;

@@ -2,7 +2,7 @@ import type { Pipeline } from '../pipeline/types';
 import { readChannels } from './channels';
 import { configuredBuilders, type LifecycleInputs } from './configured-builders';
 import { artifactsOf, workspaceManifests } from './lineage';
-import { recordRevocations, type Revocation } from './revocations';
+import { recordRevocations, type Revocation } from '../artifacts/revocations';
 
 export interface RevokeOptions extends LifecycleInputs {
   pipeline: Pipeline;

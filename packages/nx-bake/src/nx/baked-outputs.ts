@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
-// From its own module: @nx/devkit would load most of Nx into every stage's task process (~100 ms).
-import { getOutputsForTargetAndConfiguration } from 'nx/src/tasks-runner/utils';
+// Not @nx/devkit: it would load most of Nx into every stage's task process (~100 ms).
+import { getOutputsForTargetAndConfiguration } from './nx-internals';
 
 /** Where the projects a stage bakes in put their build output, relative to the workspace root. */
 export function bakedOutputs(projects: string[], context: ExecutorContext): string[] {

@@ -1,13 +1,12 @@
-import type { CreateDependencies, RawProjectGraphDependency } from '@nx/devkit';
-// Not from @nx/devkit, which would load most of Nx into the plugin's worker (see create-nodes.ts).
-import { DependencyType } from 'nx/src/config/project-graph';
+import type { CreateDependencies, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
 import type { StageMetadata } from './names';
 
 /** Edges the graph shows: stage → its base stage (across pipelines too), stage → the projects it bakes in, pipeline → its stages. */
 export const createDependencies: CreateDependencies = (_options, context) => {
   const dependencies: RawProjectGraphDependency[] = [];
   const add = (source: string, target: string) => {
-    if (context.projects[target]) dependencies.push({ source, target, type: DependencyType.implicit });
+    // The enum's value, as Nx stores it in the graph: naming it needs no Nx module in the plugin's worker.
+    if (context.projects[target]) dependencies.push({ source, target, type: 'implicit' as DependencyType.implicit });
   };
   for (const [name, project] of Object.entries(context.projects)) {
     const nxBake = project.metadata?.nxBake as (StageMetadata & { stages?: string[] }) | undefined;

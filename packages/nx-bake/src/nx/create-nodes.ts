@@ -1,16 +1,12 @@
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration } from '@nx/devkit';
-// The modules themselves, not @nx/devkit or nx/src/devkit-internals: those load most of Nx (~200 ms) into
-// the plugin's worker process, on the critical path of every project graph (bench case 7).
-import { hashArray } from 'nx/src/hasher/file-hasher';
-import { createNodesFromFiles } from 'nx/src/project-graph/plugins/utils';
-import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
-import { readJsonFile, writeJsonFile } from 'nx/src/utils/fileutils';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadPipelineFile } from '../pipeline/load';
 import { stageFolderDiagnostics } from '../pipeline/stage-folders';
 import type { Pipeline } from '../pipeline/types';
 import { stageProjectName, targetNames, type NxBakePluginOptions, type StageMetadata } from './names';
+// Not @nx/devkit: it loads most of Nx (~200 ms) into the plugin's worker, on every project graph (bench case 7).
+import { createNodesFromFiles, hashArray, readJsonFile, workspaceDataDirectory, writeJsonFile } from './nx-internals';
 import { stageBakeTarget } from './stage-targets';
 
 export const PIPELINE_GLOB = '**/pipeline.{yaml,yml}';
@@ -31,7 +27,7 @@ const CACHE_VERSION = hashArray(
 export const createNodes: CreateNodes<NxBakePluginOptions> = [
   PIPELINE_GLOB,
   async (files, options, context) => {
-    const cachePath = join(workspaceDataDirectory, `nx-bake-${hashArray([CACHE_VERSION, JSON.stringify(options ?? {})])}.json`);
+    const cachePath = join(workspaceDataDirectory(context.workspaceRoot), `nx-bake-${hashArray([CACHE_VERSION, JSON.stringify(options ?? {})])}.json`);
     const cache: Record<string, CreateNodesResult> = existsSync(cachePath) ? safeRead(cachePath) : {};
     const used: Record<string, CreateNodesResult> = {};
     try {
@@ -66,10 +62,6 @@ function safeRead(path: string): Record<string, CreateNodesResult> {
   } catch {
     return {};
   }
-}
-
-export function nodesForPipelineFile(file: string, options: NxBakePluginOptions | undefined, workspaceRoot: string): CreateNodesResult {
-  return inferPipelineProjects(file, options, workspaceRoot).result;
 }
 
 function inferPipelineProjects(

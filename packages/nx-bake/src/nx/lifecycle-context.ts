@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { dirname } from 'node:path';
 import type { LifecycleInputs } from '../lifecycle/configured-builders';
-import { Revocations } from '../lifecycle/revocations';
+import { Revocations } from '../artifacts/revocations';
 import { loadPipelineFile } from '../pipeline/load';
 import type { Pipeline } from '../pipeline/types';
 import { asList } from './option-lists';

@@ -1,6 +1,6 @@
 import type { PostTasksExecution } from '@nx/devkit';
-import { emitPluginWorkerLog } from 'nx/src/devkit-internals';
 import { targetNames, type NxBakePluginOptions } from './names';
+import { emitPluginWorkerLog } from './nx-internals';
 import { parseOutcomeLine } from './outcome-line';
 
 const FROM_CACHE = new Set(['local-cache', 'local-cache-kept-existing', 'remote-cache']);

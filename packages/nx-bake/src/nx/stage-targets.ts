@@ -1,9 +1,10 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { referencedVariables, stageFiles } from '../engine/stage-files';
+import { stageOutputDir } from '../pipeline/output-paths';
+import { referencedVariables, stageDefinition, stageFiles } from '../pipeline/stage-files';
 import type { Pipeline, Stage } from '../pipeline/types';
-import { REVOCATIONS_FILE } from '../lifecycle/revocations';
+import { REVOCATIONS_FILE } from '../artifacts/revocations';
 import { stageProjectName, type targetNames } from './names';
 
 type Targets = ReturnType<typeof targetNames>;
@@ -14,7 +15,7 @@ type Targets = ReturnType<typeof targetNames>;
  * stage's manifest (a dependent task output) carries a new base artifact into the hash.
  */
 export function stageBakeTarget(pipeline: Pipeline, stage: Stage, workspaceRoot: string, targets: Targets): TargetConfiguration {
-  const { root: _root, retain: _retain, ...definition } = stage;
+  const definition = stageDefinition(stage);
   const variables = referencedVariables(definition).filter((name) => !pipeline.variables[name]?.sensitive);
   const dependsOn: NonNullable<TargetConfiguration['dependsOn']> = [];
   if (stage.from.kind === 'stage') {
@@ -40,7 +41,7 @@ export function stageBakeTarget(pipeline: Pipeline, stage: Stage, workspaceRoot:
       ...variables.map((name) => ({ env: `BAKE_VAR_${name}` })),
       { dependentTasksOutputFiles: '**/*', transitive: false },
     ],
-    outputs: [`{workspaceRoot}/dist/images/${pipeline.name}/${stage.name}`],
+    outputs: [`{workspaceRoot}/${stageOutputDir(pipeline.name, stage.name)}`],
     dependsOn,
     metadata: {
       description: stage.description ?? `Bake the ${stage.name} stage of the ${pipeline.name} pipeline`,

@@ -1,16 +1,19 @@
 /**
- * The checks of one pipeline file beyond its schema: references (builders, stages), duplicate stage
- * names, cycles within the file, provisioner files that do not exist, variable defaults of the wrong
- * type, and template syntax. They run on the raw document even when the schema found problems (so
+ * The checks of one pipeline file beyond its schema: references (builders, stages), builder types and
+ * communicators (`builder-checks.ts`), duplicate stage names, cycles within the file, provisioner files
+ * that do not exist, variable defaults of the wrong type, and template syntax. They run on the raw document even when the schema found problems (so
  * that every problem is reported at once), hence the defensive type guards.
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { checkBuilders } from './builder-checks';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import { findCyclesBy, formatCycle } from './graph';
 import type { Path, YamlSource } from './positions';
+import { provisionerFileKeys } from './stage-files';
 import { didYouMean } from './suggest';
-import { isTemplate, templateSyntaxError } from './template';
+// Parse only: the plugin's createNodes loads this module, and needs none of the rendering.
+import { isTemplate, templateSyntaxError } from './template/compile';
 
 export type Raw = Record<string, unknown>;
 
@@ -97,6 +100,7 @@ export function checkPipeline(input: CheckInput): Diagnostic[] {
   if (isMap(data.builders)) {
     for (const [name, config] of Object.entries(data.builders)) checkTemplates(config, ['builders', name], report);
   }
+  checkBuilders(data, report);
 
   const stages = Array.isArray(data.stages) ? data.stages : [];
   const stageNames = rawStages(data).map((stage) => stage.name);
@@ -215,27 +219,10 @@ function checkProvisioners(stage: Raw, path: Path, builderNames: string[], stage
     if (provisioner.only !== undefined && provisioner.except !== undefined) {
       report([...at, 'except'], `use either 'only' or 'except', not both`, 'key');
     }
-    const file = (key: string, what: string) => {
+    for (const { key, what } of provisionerFileKeys(provisioner)) {
       const value = provisioner[key];
       if (typeof value === 'string') checkFile(value, [...at, key], what, input, bakes, report);
       else for (const [item, k] of stringItems(value)) checkFile(item, [...at, key, k], what, input, bakes, report);
-    };
-    switch (provisioner.type) {
-      case 'shell':
-        file('script', 'script');
-        file('scripts', 'script');
-        break;
-      case 'file':
-        if (provisioner.direction !== 'download') {
-          file('source', 'file source');
-          file('sources', 'file source');
-        }
-        break;
-      case 'ansible':
-        file('playbook', 'playbook');
-        file('vars_template', 'vars_template');
-        file('galaxy_file', 'galaxy_file');
-        break;
     }
   });
 }

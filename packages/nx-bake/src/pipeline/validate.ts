@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { diagnostic, PipelineError, sortDiagnostics, type Diagnostic } from './diagnostics';
-import { crossPipelineDiagnostics, parsePipelineFile } from './load';
+import { crossPipelineDiagnostics, parsePipelineFile, type ParsedPipelineFile } from './load';
 import { positionOf } from './positions';
 import { stageFolderDiagnostics } from './stage-folders';
 import { didYouMean } from './suggest';
@@ -31,8 +31,12 @@ export interface ValidatePipelineOptions {
 }
 
 export function validatePipeline(options: ValidatePipelineOptions): Pipeline {
+  return validateParsedPipeline(parsePipelineFile(options.pipelineFile, { workspaceRoot: options.workspaceRoot }), options);
+}
+
+/** The same, for a file its caller has parsed already (to read it before: a huge file is parsed once). */
+export function validateParsedPipeline(target: ParsedPipelineFile, options: ValidatePipelineOptions): Pipeline {
   const { workspaceRoot } = options;
-  const target = parsePipelineFile(options.pipelineFile, { workspaceRoot });
   const others = (options.otherPipelineFiles ?? []).map((file) => parsePipelineFile(file, { workspaceRoot }));
   const diagnostics: Diagnostic[] = [
     ...target.diagnostics,

@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { isMap as isYamlMap, isPair, isScalar, LineCounter, parse as parseYaml, parseDocument, type Node } from 'yaml';
 import { diagnostic, throwIfAny, type Diagnostic } from './diagnostics';
+import { ENV_NAME } from './env-name';
 import { positionOf } from './positions';
 import { didYouMean } from './suggest';
 import type { Pipeline, SourcePosition, VariableDefinition, VariableType } from './types';
@@ -174,7 +175,7 @@ export function resolveVariables(pipeline: Pipeline, sources: VariableSources): 
     const at: SourcePosition = { file: '--var', line: 1, col: i + 1 };
     if (text === undefined) {
       // Shown only when it looks like a name: a mistyped argument could be a secret.
-      const shown = /^[A-Za-z_][A-Za-z0-9_]*$/.test(arg) ? ` '${arg}'` : '';
+      const shown = ENV_NAME.test(arg) ? ` '${arg}'` : '';
       diagnostics.push(diagnostic(at, `--var${shown} must be name=value`));
       return;
     }

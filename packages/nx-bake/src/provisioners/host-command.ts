@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { StageLogger } from '../engine/step';
+import type { StageLogger } from '../progress/stage-logger';
 import { OutputTail } from './output-tail';
 
 export interface HostCommandOptions {

@@ -1,4 +1,5 @@
 import { sleep } from '../util/sleep';
+import type { ProvisionerType } from '../pipeline/known-types';
 import type { ProvisionerConfig } from '../pipeline/types';
 import { parseDuration } from '../util/duration';
 import { ansibleProvisioner } from './ansible';
@@ -9,8 +10,8 @@ import { shellProvisioner } from './shell';
 export type { Provisioner, ProvisionerContext } from './provisioner';
 export { ansibleProvisioner, fileProvisioner, shellProvisioner };
 
-type ProvisionerType = ProvisionerConfig['type'];
-
+// Keyed by the pipeline model's table of provisioner types: a type without a provisioner does not compile
+// (known-types.spec.ts checks the config types and the schema name the same ones).
 const provisioners: { [Type in ProvisionerType]: Provisioner<Extract<ProvisionerConfig, { type: Type }>> } = {
   shell: shellProvisioner,
   file: fileProvisioner,
@@ -26,7 +27,7 @@ const RETRY_DELAY_MS = 1_000;
  */
 export async function runProvisioner(config: ProvisionerConfig, context: ProvisionerContext): Promise<void> {
   const run = provisioners[config.type] as Provisioner | undefined;
-  if (!run) throw new Error(`unknown provisioner type "${config.type}" (known: ${Object.keys(provisioners).join(', ')})`);
+  if (!run) throw new Error(`unknown provisioner type "${config.type}" (known: ${provisionerTypes().join(', ')})`);
   if (!appliesTo(config, context.builderName)) {
     context.log.info(`${config.type}: skipped for builder ${context.builderName} (only/except)`);
     return;
@@ -47,6 +48,11 @@ export async function runProvisioner(config: ProvisionerConfig, context: Provisi
       await sleep(RETRY_DELAY_MS, context.signal);
     }
   }
+}
+
+/** The provisioner types this module runs. */
+export function provisionerTypes(): string[] {
+  return Object.keys(provisioners);
 }
 
 export function appliesTo(config: Pick<ProvisionerConfig, 'only' | 'except'>, builderName: string): boolean {

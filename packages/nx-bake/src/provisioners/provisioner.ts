@@ -1,5 +1,5 @@
 import type { Communicator } from '../communicators/communicator';
-import type { StageLogger } from '../engine/step';
+import type { StageLogger } from '../progress/stage-logger';
 import type { ProvisionerConfig } from '../pipeline/types';
 
 export interface ProvisionerContext {

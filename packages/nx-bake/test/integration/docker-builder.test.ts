@@ -10,8 +10,9 @@ import Docker from 'dockerode';
 import nunjucks from 'nunjucks';
 import type { BuildRequest, BuildState } from '../../src/builders/builder';
 import { DockerBuilder, findImageByLabels, imageExists } from '../../src/builders/docker';
-import { InterruptedError, runSteps } from '../../src/engine/run-steps';
-import type { StageLogger } from '../../src/engine/step';
+import { keepsInstance } from '../../src/engine/build-one';
+import { InterruptedError, runSteps } from '../../src/steps/run-steps';
+import type { StageLogger } from '../../src/progress/stage-logger';
 import type { ProvisionerConfig } from '../../src/pipeline/types';
 import { runProvisioner } from '../../src/provisioners';
 
@@ -91,7 +92,9 @@ async function build(options: BuildOptions): Promise<{ state: BuildState; log: T
   const started = Date.now();
   let error: Error | undefined;
   try {
-    await runSteps((options.builder ?? new DockerBuilder(docker)).steps(request), state, { signal: options.signal ?? new AbortController().signal, log });
+    await runSteps((options.builder ?? new DockerBuilder(docker)).steps(request), state, { signal: options.signal ?? new AbortController().signal, log }, {
+      beforeCleanup: (outcome) => (state.keepInstance = keepsInstance(outcome, request.onError)),
+    });
   } catch (caught) {
     error = caught as Error;
   }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createWorkspace, type TestWorkspace } from '../support/workspace';
 
@@ -23,5 +23,19 @@ describe('nx g nx-bake:init', () => {
     const validate = workspace.nx(['run', 'images:validate']);
     expect(validate.output).toContain('pipeline images is valid (1 stage)');
     expect(validate.status).toBe(0);
+    // The workspace ignored both folders already (as `dist` and `.nx`): nothing is added.
+    expect(readFileSync(join(workspace.root, '.gitignore'), 'utf8')).toBe('node_modules\ndist\n.nx\n');
+  });
+
+  it('adds .nx/ and dist/ to .gitignore once, creating it when there is none', () => {
+    const gitignore = join(workspace.root, '.gitignore');
+    workspace.write('.gitignore', 'node_modules\n/dist');
+    expect(workspace.nx(['g', 'nx-bake:init', '--no-interactive']).status).toBe(0);
+    expect(readFileSync(gitignore, 'utf8')).toBe('node_modules\n/dist\n.nx/\n');
+
+    rmSync(gitignore);
+    expect(workspace.nx(['g', 'nx-bake:init', '--no-interactive']).status).toBe(0);
+    expect(workspace.nx(['g', 'nx-bake:init', '--no-interactive']).status).toBe(0);
+    expect(readFileSync(gitignore, 'utf8')).toBe('.nx/\ndist/\n');
   });
 });

@@ -19,7 +19,7 @@ import {
   type SshSettings,
   type TemporaryKeyPair,
 } from '../../src/communicators/ssh';
-import type { StageLogger } from '../../src/engine/step';
+import type { StageLogger } from '../../src/progress/stage-logger';
 import { runProvisioner } from '../../src/provisioners';
 import type { ProvisionerContext } from '../../src/provisioners/provisioner';
 import { freePort } from '../support/net';

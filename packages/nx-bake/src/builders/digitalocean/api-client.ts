@@ -91,6 +91,17 @@ export class DigitalOceanApi {
   }
 }
 
+/** A call's path and JSON body, as a step's pure request builder makes it (and its table test pins it). */
+export interface ApiRequest<Body = unknown> {
+  path: string;
+  body: Body;
+}
+
+/** For deletes: a resource that is already gone is what the caller wanted. */
+export function ignoreNotFound(error: unknown): void {
+  if ((error as { status?: number }).status !== 404) throw error;
+}
+
 function requestSignal(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;

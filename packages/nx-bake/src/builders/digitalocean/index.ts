@@ -1,14 +1,15 @@
-import type { Step } from '../../engine/step';
+import type { Step } from '../../steps/step';
 import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildResource, BuildState, StoredArtifact } from '../builder';
+import { provisionStep } from '../shared/provision';
 import { DigitalOceanApi } from './api-client';
 import { findSnapshot, verifySnapshot } from './artifacts';
 import { parseDigitalOceanBuilderConfig, type DigitalOceanBuilderConfig } from './config';
-import { connectStep } from './connect-step';
-import { dropletStep } from './droplet-step';
-import { deleteBuildResource, deleteSnapshot, listBuildDroplets, listSnapshots } from './lifecycle';
-import { powerOffStep } from './power-off-step';
-import { snapshotStep } from './snapshot-step';
-import { sshKeyStep } from './ssh-key-step';
+import { connectStep } from './connect';
+import { createDropletStep } from './create-droplet';
+import { createSshKeyStep } from './create-ssh-key';
+import { deleteBuildResource, deleteSnapshot, listBuildDroplets, listSnapshots } from './inventory';
+import { shutdownStep } from './shutdown';
+import { snapshotStep } from './snapshot';
 
 export { parseDigitalOceanBuilderConfig, type DigitalOceanBuilderConfig } from './config';
 
@@ -24,11 +25,14 @@ export class DigitalOceanBuilder implements Builder {
   steps(request: BuildRequest): Step<BuildState>[] {
     const config = parseDigitalOceanBuilderConfig(request.config, request.builderName, this.env);
     const api = this.api(config);
-    const provision: Step<BuildState> = {
-      name: 'provision',
-      run: (state, { signal }) => request.provision(state.communicator!, signal),
-    };
-    return [sshKeyStep(api, request), dropletStep(api, request, config), connectStep(request, config), provision, powerOffStep(api, config), snapshotStep(api, request, config)];
+    return [
+      createSshKeyStep(api, request),
+      createDropletStep(api, request, config),
+      connectStep(request, config),
+      provisionStep(request),
+      shutdownStep(api, config),
+      snapshotStep(api, request, config),
+    ];
   }
 
   findArtifact(query: ArtifactQuery): Promise<Artifact | undefined> {

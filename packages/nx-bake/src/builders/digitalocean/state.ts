@@ -9,6 +9,4 @@ export interface DigitalOceanBuildState extends BuildState {
   droplet?: Droplet;
   host?: string;
   imageId?: number;
-  /** Set once the build succeeded: a snapshot made by a failed build is deleted in cleanup. */
-  keepSnapshot?: boolean;
 }

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { BuildRequest } from '../builder';
-import type { Step } from '../../engine/step';
+import type { Step } from '../../steps/step';
 import type { DockerBuilderConfig } from './config';
 import type { DockerBuildState } from './state';
 

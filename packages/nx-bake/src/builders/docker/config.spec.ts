@@ -18,6 +18,10 @@ describe('parseDockerBuilderConfig', () => {
     });
   });
 
+  it("accepts Packer's communicator field when it names docker exec", () => {
+    expect(parseDockerBuilderConfig({ type: 'docker', communicator: 'docker' }).type).toBe('docker');
+  });
+
   it('normalizes labels, env and both volume forms', () => {
     const config = parseDockerBuilderConfig({
       type: 'docker',
@@ -59,6 +63,7 @@ describe('parseDockerBuilderConfig', () => {
     [{ type: 'docker', volumes: ['/only-one-side'] }, /"volumes\[0\]" must be "host:container/],
     [{ type: 'docker', network: 1 }, /"network" must be a string/],
     [{ type: 'ssh' }, /"type" must be "docker"/],
+    [{ type: 'docker', communicator: 'ssh' }, /"communicator" must be "docker", got "ssh"/],
   ])('rejects %j', (raw, message) => {
     expect(() => parseDockerBuilderConfig(raw, 'local')).toThrow(message);
   });

@@ -1,4 +1,5 @@
 import type { BuilderConfig } from '../../pipeline/types';
+import { ENV_NAME } from '../../pipeline/env-name';
 import { ConfigFields } from '../config-fields';
 import { registryOf } from './registry-ref';
 
@@ -37,7 +38,6 @@ const FIELDS = ['type', 'pull', 'repository', 'tag', 'changes', 'labels', 'netwo
 // Docker's reference grammar, slightly simplified: optional registry host[:port], lowercase path components.
 const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Validates a `type: docker` builder config; a bad field is an Error naming it. */
 export function parseDockerBuilderConfig(raw: BuilderConfig, builderName = 'docker'): DockerBuilderConfig {

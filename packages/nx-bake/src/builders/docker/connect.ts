@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
-import { DockerExecCommunicator } from '../../communicators/docker-exec';
-import type { Step } from '../../engine/step';
+import { DockerExecCommunicator } from '../../communicators/docker';
+import type { Step } from '../../steps/step';
 import type { DockerBuilderConfig } from './config';
 import type { DockerBuildState } from './state';
 

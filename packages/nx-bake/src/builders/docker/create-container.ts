@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
 import type { BuildRequest } from '../builder';
-import type { Step } from '../../engine/step';
+import type { Step } from '../../steps/step';
 import type { DockerBuilderConfig } from './config';
-import { deleteDockerContainer } from './lifecycle';
+import { deleteDockerContainer } from './inventory';
 import type { DockerBuildState } from './state';
 
 /**
@@ -13,14 +13,12 @@ const KEEP_ALIVE = ['/bin/sh', '-c', 'while :; do sleep 3600; done'];
 
 /**
  * Creates and starts the build container. Its cleanup removes it — on success, failure and interrupt —
- * except after a failure with `onError: abort`, when it is kept (and `state.keepInstance` says so) for debugging.
+ * unless the runner's caller set `state.keepInstance` (a failure with `onError: abort`), to debug it.
  */
 export function createContainerStep(docker: Docker, request: BuildRequest, config: DockerBuilderConfig): Step<DockerBuildState> {
-  let buildSignal: AbortSignal | undefined;
   return {
     name: 'create-container',
     async run(state, { signal, log }) {
-      buildSignal = signal;
       const container = await docker.createContainer({
         Image: state.base?.id ?? request.baseImage,
         Entrypoint: KEEP_ALIVE,
@@ -41,9 +39,6 @@ export function createContainerStep(docker: Docker, request: BuildRequest, confi
     async cleanup(state, { log }) {
       const id = state.containerId;
       if (!id) return;
-      const failed = !state.artifact;
-      // Only a failure is kept for debugging; an interrupt means "stop and clean up".
-      state.keepInstance ??= failed && !buildSignal?.aborted && request.onError === 'abort';
       if (state.keepInstance) {
         log.warn(`build failed: keeping container ${id} for debugging (on-error=abort)`);
         log.warn(`  inspect it with: docker exec -it ${id} sh`);

@@ -1,18 +1,18 @@
 import Docker from 'dockerode';
 import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildResource, BuildState, StoredArtifact } from '../builder';
-import type { Step } from '../../engine/step';
 import type { BuilderConfig } from '../../pipeline/types';
+import type { Step } from '../../steps/step';
+import { provisionStep } from '../shared/provision';
 import { findDockerArtifact, verifyDockerArtifact } from './artifacts';
 import { commitImageStep } from './commit-image';
 import { parseDockerBuilderConfig } from './config';
 import { connectStep } from './connect';
 import { createContainerStep } from './create-container';
 import { keepOldestDockerImage } from './duplicates';
-import { deleteDockerArtifact, deleteDockerContainer, listDockerArtifacts, listDockerBuildContainers } from './lifecycle';
-import { provisionStep } from './provision';
+import { deleteDockerArtifact, deleteDockerContainer, listDockerArtifacts, listDockerBuildContainers } from './inventory';
 import { pullImageStep } from './pull-image';
 import { pushImageStep } from './push-image';
-import { deleteRegistryArtifact, listRegistryArtifacts } from './registry-lifecycle';
+import { deleteRegistryArtifact, listRegistryArtifacts } from './registry-inventory';
 import { stopContainerStep } from './stop-container';
 
 export { parseDockerBuilderConfig, type DockerBuilderConfig } from './config';

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Step } from '../../engine/step';
+import type { Step } from '../../steps/step';
 import type { DockerBuilderConfig } from './config';
 import { inspectImage } from './images';
 import { hostOfReference, pullBaseByDigest, pullReference } from './pull-base';

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { Artifact, ArtifactQuery } from '../builder';
-import type { StageLogger } from '../../engine/step';
+import type { StageLogger } from '../../progress/stage-logger';
 import type { DockerBuilderConfig } from './config';
 import { credentialsFor } from './registry-auth';
 import { RegistryClient } from './registry-client';

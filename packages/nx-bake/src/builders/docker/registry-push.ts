@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { StageLogger } from '../../engine/step';
+import type { StageLogger } from '../../progress/stage-logger';
 import type { DockerBuilderConfig } from './config';
 import { credentialsFor } from './registry-auth';
 import { RegistryClient, RegistryError } from './registry-client';

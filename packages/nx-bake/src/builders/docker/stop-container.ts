@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Step } from '../../engine/step';
+import type { Step } from '../../steps/step';
 import type { DockerBuildState } from './state';
 
 /** Stops the container so nothing writes to its filesystem while it is committed. */

@@ -9,14 +9,14 @@ import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import * as tarFs from 'tar-fs';
 import { shellQuote } from '../../util/shell-quote';
 import type { AnsibleTarget, Communicator, ExecOptions, ExecResult } from '../communicator';
-import { CommandInterrupted } from '../docker-exec';
+import { killCommand } from '../kill-script';
+import { CommandInterrupted, Interruption } from '../command-interruption';
 import { sshAnsibleTarget } from './ansible-target';
 import { describeEndpoint, parseSshConfig, type ParseSshConfigOptions, type SshSettings } from './config';
 import { connectSsh, type SshConnection } from './connect';
 import { HostKeyCheck } from './host-key';
-import { Interruption } from './interruption';
 import { packDirectory } from './local-tar';
-import { channelOutcome, feedStdin, killCommand, openExecChannel, wrapCommand } from './remote-command';
+import { channelOutcome, feedStdin, openExecChannel, wrapCommand } from './remote-command';
 import { openSftp, sftpReadFile, sftpStat, sftpWriteFile } from './sftp';
 import { writePrivateKeyFile } from './temporary-key';
 

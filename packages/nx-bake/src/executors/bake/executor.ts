@@ -4,12 +4,12 @@ import { trapInterrupts } from '../../engine/interrupts';
 import { bakedOutputs } from '../../nx/baked-outputs';
 import type { StageMetadata } from '../../nx/names';
 import { asList } from '../../nx/option-lists';
-import { describeError } from '../../nx/report-error';
 import { outcomeLine } from '../../nx/outcome-line';
 import { pipelineFiles } from '../../nx/pipeline-files';
 import { ListrReporter } from '../../progress/listr-reporter';
 import { PlainReporter } from '../../progress/plain-reporter';
 import { isInteractive } from '../../progress/reporter';
+import { runExecutor } from '../run-executor';
 
 export interface BakeExecutorOptions {
   pipeline: string;
@@ -27,19 +27,20 @@ export default async function bakeExecutor(options: BakeExecutorOptions, context
   const untrap = trapInterrupts(controller, (message) => process.stderr.write(`nx-bake: ${message}\n`));
   const metadata = context.projectName ? (context.projectsConfigurations.projects[context.projectName]?.metadata?.nxBake as StageMetadata | undefined) : undefined;
   try {
-    const { manifest, path, outcome, reasons } = await bakeStage({
-      workspaceRoot: context.root,
-      pipelineFile: options.pipeline,
-      stage: options.stage,
-      vars: asList(options.var),
-      varFiles: asList(options.varFile),
-      onError: options.onError,
-      only: asList(options.only, true),
-      force: options.force,
-      pipelineFileOf: (pipeline) => pipelineFiles(context)[pipeline],
-      bakedOutputs: bakedOutputs(metadata?.bakes ?? [], context),
-      signal: controller.signal,
-      reporter: (sources) => (isInteractive() ? new ListrReporter(sources) : new PlainReporter()),
+    return await runExecutor(async () => {
+      const { manifest, path, outcome, reasons } = await bakeStage({
+        workspaceRoot: context.root,
+        pipelineFile: options.pipeline,
+        stage: options.stage,
+        vars: asList(options.var),
+        varFiles: asList(options.varFile),
+        onError: options.onError,
+        only: asList(options.only, true),
+        force: options.force,
+        pipelineFileOf: (pipeline) => pipelineFiles(context)[pipeline],
+        bakedOutputs: bakedOutputs(metadata?.bakes ?? [], context),
+        signal: controller.signal,
+        reporter: (sources) => (isInteractive() ? new ListrReporter(sources) : new PlainReporter()),
     });
     console.log(outcomeLine(`${manifest.pipeline}/${manifest.stage}`, outcome, reasons));
     for (const build of manifest.builds) {
@@ -47,10 +48,7 @@ export default async function bakeExecutor(options: BakeExecutorOptions, context
       console.log(`  ${build.name}: ${build.artifact_id}${tag}`);
     }
     console.log(`  manifest: ${path}`);
-    return { success: true };
-  } catch (error) {
-    process.stderr.write(`${describeError(error)}\n`);
-    return { success: false };
+    });
   } finally {
     untrap();
   }

@@ -2,8 +2,8 @@ import type { ExecutorContext } from '@nx/devkit';
 import { collectGarbage } from '../../lifecycle/gc';
 import { sweepLeaks } from '../../lifecycle/leaks';
 import { lifecycleContext, type LifecycleExecutorOptions } from '../../nx/lifecycle-context';
-import { describeError } from '../../nx/report-error';
 import { parseDuration } from '../../util/duration';
+import { runExecutor } from '../run-executor';
 
 export interface GcExecutorOptions extends LifecycleExecutorOptions {
   apply?: boolean;
@@ -13,16 +13,13 @@ export interface GcExecutorOptions extends LifecycleExecutorOptions {
 }
 
 export default async function gcExecutor(options: GcExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  try {
+  return runExecutor(async () => {
     const { pipeline, inputs, pipelineDirs, say } = lifecycleContext(options, context);
     if (options.leaked) {
       const report = await sweepLeaks({ ...inputs, pipeline, olderThanMs: parseDuration(String(options.olderThan ?? '30m')), dryRun: options.dryRun, say });
-      return { success: report.failed.length === 0 };
+      return report.failed.length === 0;
     }
     const report = await collectGarbage({ ...inputs, pipeline, pipelineDirs, apply: options.apply ?? false, say });
-    return { success: report.failed.length === 0 };
-  } catch (error) {
-    process.stderr.write(`${describeError(error)}\n`);
-    return { success: false };
-  }
+    return report.failed.length === 0;
+  });
 }

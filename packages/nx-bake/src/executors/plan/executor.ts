@@ -4,11 +4,11 @@ import { dirname, join } from 'node:path';
 import { planStages, type PlanEntry } from '../../engine/plan-stages';
 import { bakedOutputs } from '../../nx/baked-outputs';
 import { asList } from '../../nx/option-lists';
-import { describeError } from '../../nx/report-error';
 import { pipelineFiles } from '../../nx/pipeline-files';
 import { refKey, stageOrder, type StageRef } from '../../pipeline/graph';
 import { loadPipelineFile } from '../../pipeline/load';
 import type { Pipeline } from '../../pipeline/types';
+import { runExecutor } from '../run-executor';
 
 export interface PlanExecutorOptions {
   pipeline: string;
@@ -21,7 +21,7 @@ export interface PlanExecutorOptions {
 }
 
 export default async function planExecutor(options: PlanExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  try {
+  return runExecutor(async () => {
     const pipeline = loadPipelineFile(options.pipeline, { workspaceRoot: context.root });
     const files = pipelineFiles(context);
     const stages = stagesToPlan(pipeline, options.stage, (name) => (files[name] ? loadPipelineFile(files[name], { workspaceRoot: context.root }) : undefined));
@@ -42,11 +42,7 @@ export default async function planExecutor(options: PlanExecutorOptions, context
       writeFileSync(path, `${JSON.stringify(plan, null, 2)}\n`);
     }
     console.log(options.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
-    return { success: true };
-  } catch (error) {
-    process.stderr.write(`${describeError(error)}\n`);
-    return { success: false };
-  }
+  });
 }
 
 /**

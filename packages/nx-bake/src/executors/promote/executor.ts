@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { promote } from '../../lifecycle/promote';
 import { lifecycleContext, type LifecycleExecutorOptions } from '../../nx/lifecycle-context';
-import { describeError } from '../../nx/report-error';
+import { runExecutor } from '../run-executor';
 
 export interface PromoteExecutorOptions extends LifecycleExecutorOptions {
   stage: string;
@@ -10,12 +10,8 @@ export interface PromoteExecutorOptions extends LifecycleExecutorOptions {
 }
 
 export default async function promoteExecutor(options: PromoteExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  try {
+  return runExecutor(async () => {
     const { pipeline, inputs, revocations, say } = lifecycleContext(options, context);
     await promote({ ...inputs, pipeline, stage: options.stage, channel: options.channel, to: options.to, revocations: revocations(), say });
-    return { success: true };
-  } catch (error) {
-    process.stderr.write(`${describeError(error)}\n`);
-    return { success: false };
-  }
+  });
 }

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { validatePipeline } from '../../pipeline/validate';
 import { asList } from '../../nx/option-lists';
-import { describeError } from '../../nx/report-error';
+import { runExecutor } from '../run-executor';
 
 export interface ValidateExecutorOptions {
   pipeline: string;
@@ -13,7 +13,7 @@ export default async function validateExecutor(options: ValidateExecutorOptions,
   const otherPipelines = Object.values(context.projectsConfigurations.projects)
     .map((project) => (project.metadata?.nxBake as { pipelineFile?: string } | undefined)?.pipelineFile)
     .filter((file): file is string => Boolean(file) && file !== options.pipeline);
-  try {
+  return runExecutor(async () => {
     const pipeline = validatePipeline({
       workspaceRoot: context.root,
       pipelineFile: options.pipeline,
@@ -24,9 +24,5 @@ export default async function validateExecutor(options: ValidateExecutorOptions,
       requireStageFolders: true,
     });
     console.log(`${options.pipeline}: pipeline ${pipeline.name} is valid (${pipeline.stages.length} ${pipeline.stages.length === 1 ? 'stage' : 'stages'})`);
-    return { success: true };
-  } catch (error) {
-    process.stderr.write(`${describeError(error)}\n`);
-    return { success: false };
-  }
+  });
 }

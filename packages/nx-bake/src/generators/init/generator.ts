@@ -1,5 +1,8 @@
-import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
 import { posix } from 'node:path';
+// Through nx-internals: the workspace may have nx without @nx/devkit.
+import { readNxJson, updateNxJson } from '../../nx/nx-internals';
+import { addToGitignore } from './gitignore';
 import { STARTER_SCRIPT, starterPipeline } from './starter-pipeline';
 
 export interface InitGeneratorOptions {
@@ -9,7 +12,7 @@ export interface InitGeneratorOptions {
   skipPipeline?: boolean;
 }
 
-/** Registers the plugin in nx.json (once) and writes a starter pipeline (unless one is there). */
+/** Registers the plugin in nx.json (once), ignores `.nx/` and `dist/`, and writes a starter pipeline (unless one is there). */
 export default async function initGenerator(tree: Tree, options: InitGeneratorOptions): Promise<void> {
   const nxJson = readNxJson(tree) ?? {};
   const plugins = nxJson.plugins ?? [];
@@ -18,6 +21,7 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorOp
     nxJson.plugins = [...plugins, { plugin: 'nx-bake', options: {} }];
     updateNxJson(tree, nxJson);
   }
+  addToGitignore(tree);
   if (options.skipPipeline) return;
   const name = options.name ?? 'images';
   const directory = options.directory ?? `pipelines/${name}`;

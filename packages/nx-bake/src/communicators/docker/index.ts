@@ -1,0 +1,1 @@
+export { DockerExecCommunicator, type DockerExecCommunicatorOptions } from './docker-communicator';

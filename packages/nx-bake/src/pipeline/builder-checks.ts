@@ -1,0 +1,53 @@
+/**
+ * Builder types and communicator names, checked against the table of what nx-bake has, so a typo is
+ * reported by `validate` at its line instead of by a bake (the schema leaves builder configs open:
+ * each builder checks its own fields when it runs).
+ */
+import { BUILDER_COMMUNICATORS, BUILDER_TYPES, COMMUNICATORS, isBuilderType } from './known-types';
+import type { Path } from './positions';
+import { didYouMean } from './suggest';
+
+type Report = (path: Path, message: string, mode?: 'key' | 'value' | 'auto') => void;
+type Raw = Record<string, unknown>;
+
+const isMap = (value: unknown): value is Raw => typeof value === 'object' && value !== null && !Array.isArray(value);
+const quoted = (names: readonly string[]) => (names.length === 1 ? `'${names[0]}'` : `one of ${names.map((name) => `'${name}'`).join(', ')}`);
+
+export function checkBuilders(data: Raw, report: Report): void {
+  const builders = isMap(data.builders) ? data.builders : {};
+  for (const [name, config] of Object.entries(builders)) {
+    if (!isMap(config)) continue;
+    const at = ['builders', name];
+    // A missing or non-string type is the schema's to report.
+    if (typeof config.type === 'string' && !isBuilderType(config.type)) {
+      report([...at, 'type'], `unknown builder type '${config.type}' (expected ${quoted(BUILDER_TYPES)})${didYouMean(config.type, BUILDER_TYPES)}`, 'value');
+    }
+    checkCommunicator(config, at, config.type, report);
+  }
+  // An override is merged over its builder's configuration: its communicator must suit that builder too.
+  const stages = Array.isArray(data.stages) ? data.stages : [];
+  stages.forEach((stage, i) => {
+    if (!isMap(stage) || !isMap(stage.builder_overrides)) return;
+    for (const [name, override] of Object.entries(stage.builder_overrides)) {
+      const base = builders[name];
+      if (isMap(override)) checkCommunicator(override, ['stages', i, 'builder_overrides', name], isMap(base) ? base.type : undefined, report);
+    }
+  });
+}
+
+function checkCommunicator(config: Raw, at: Path, type: unknown, report: Report): void {
+  const value = config.communicator;
+  if (value === undefined) return;
+  const path = [...at, 'communicator'];
+  if (typeof value !== 'string') {
+    report(path, `'communicator' must be a string`, 'value');
+    return;
+  }
+  const allowed = isBuilderType(type) ? BUILDER_COMMUNICATORS[type] : COMMUNICATORS;
+  if (allowed.includes(value)) return;
+  if (isBuilderType(type) && COMMUNICATORS.includes(value)) {
+    report(path, `the ${type} builder has no '${value}' communicator (it uses ${quoted(allowed)})`, 'value');
+  } else {
+    report(path, `unknown communicator '${value}' (expected ${quoted(allowed)})${didYouMean(value, allowed)}`, 'value');
+  }
+}
