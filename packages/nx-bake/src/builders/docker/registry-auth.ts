@@ -19,12 +19,12 @@ interface DockerConfigFile {
 
 /**
  * Credentials for a registry host: the builder's `registry_username`/`registry_password` (Packer's
- * `login_username`/`login_password`), meant to come from sensitive variables, for the registry its
- * repository names; else Docker's own config (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`, as
+ * `login_username`/`login_password`), meant to come from sensitive variables, for the registry
+ * `login_server` or else its repository names; else Docker's own config (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`, as
  * `docker login` leaves it: `auths`, `credHelpers`, `credsStore`). None: the registry is asked anonymously.
  */
-export function credentialsFor(host: string, config: Pick<DockerBuilderConfig, 'registryUsername' | 'registryPassword' | 'repository'>, env: NodeJS.ProcessEnv = process.env): RegistryCredentials | undefined {
-  const configured = config.repository?.split('/')[0];
+export function credentialsFor(host: string, config: Pick<DockerBuilderConfig, 'registryUsername' | 'registryPassword' | 'repository' | 'registryServer'>, env: NodeJS.ProcessEnv = process.env): RegistryCredentials | undefined {
+  const configured = config.registryServer ?? config.repository?.split('/')[0];
   if (config.registryUsername && config.registryPassword && configured === host) {
     return { username: config.registryUsername, password: config.registryPassword, serveraddress: host };
   }

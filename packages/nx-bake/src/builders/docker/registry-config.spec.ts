@@ -24,6 +24,16 @@ describe('docker builder: registry settings', () => {
     expect(parseDockerBuilderConfig({ type: 'docker', repository, registry_username: '', registry_password: '' })).toMatchObject({ registryUsername: undefined, registryPassword: undefined });
   });
 
+  it("takes Packer's login (credentials required) and login_server (the registry they are for)", () => {
+    const repository = 'registry.example.test/team/app';
+    expect(() => parseDockerBuilderConfig({ type: 'docker', repository, login: true })).toThrow('"login" needs "login_username" and "login_password"');
+    const parsed = parseDockerBuilderConfig({ type: 'docker', repository, login: true, login_server: 'https://other.test:5000/v1/', login_username: 'u', login_password: 'p' });
+    expect(parsed).toMatchObject({ registryServer: 'other.test:5000', registryUsername: 'u' });
+    const env = { DOCKER_CONFIG: mkdtempSync(join(tmpdir(), 'nx-bake-docker-config-')) };
+    expect(credentialsFor('other.test:5000', parsed, env)).toEqual({ username: 'u', password: 'p', serveraddress: 'other.test:5000' });
+    expect(credentialsFor('registry.example.test', parsed, env)).toBeUndefined();
+  });
+
   it('finds the registry of a reference by Docker\'s rule', () => {
     expect(registryOf('127.0.0.1:5000/team/app')).toEqual({ host: '127.0.0.1:5000', name: 'team/app', repository: '127.0.0.1:5000/team/app' });
     expect(registryOf('localhost/app')?.host).toBe('localhost');
