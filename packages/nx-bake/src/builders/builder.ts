@@ -30,11 +30,16 @@ export interface BuildRequest {
 
 /** Something a build creates for the time it runs (a container, a droplet, an SSH key), found again by its run. */
 export interface BuildResource {
-  kind: 'container' | 'droplet' | 'ssh-key' | 'temp-dir';
+  kind: 'container' | 'droplet' | 'ssh-key' | 'temp-dir' | 'registry-tag';
   id: string;
   /** The run that created it, when the provider records it (label or tag). */
   runId?: string;
   createdAt?: Date;
+  /**
+   * Part of the artifact, made public before the stage's manifest records it (a pushed registry tag): it
+   * outlives the build's steps, and is undone when the bake ends without writing the manifest.
+   */
+  published?: boolean;
 }
 
 export interface ResourceJournal {

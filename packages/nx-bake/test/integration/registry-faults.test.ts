@@ -26,6 +26,7 @@ variables:
   repository: { type: string }
   registry_username: { type: string, sensitive: true, default: "" }
   registry_password: { type: string, sensitive: true, default: "" }
+  version: { type: string, default: "1" }
 builders:
   local:
     type: docker
@@ -38,8 +39,9 @@ builders:
 stages:
   - name: only
     from: { image: nx-bake/debian:bookworm }
+    retain: { count: 1 }
     provisioners:
-      - { type: shell, inline: ["head -c 30000000 /dev/urandom > /var/tmp/payload", "echo baked > /etc/nx-bake-faults"] }
+      - { type: shell, inline: ["head -c 30000000 /dev/urandom > /var/tmp/payload", "echo baked {{ var.version }} > /etc/nx-bake-faults"] }
 `;
 
 describe('registry faults during a push', () => {
@@ -125,6 +127,30 @@ describe('registry faults during a push', () => {
     await builder.deleteArtifact(id, config);
     expect(await registryTags(name, credentials)).toEqual([]);
     expect((await builder.listArtifacts(config)).filter((artifact) => artifact.fingerprint === manifest.fingerprint)).toEqual([]);
+  });
+
+  it('nx run <pipeline>:gc --apply on images only the registry holds: the one beyond retain goes, by digest; the recorded one stays', async () => {
+    const repository = `${REGISTRY}/${name}`;
+    const withCredentials = { BAKE_VAR_repository: repository, BAKE_VAR_registry_username: credentials.username, BAKE_VAR_registry_password: credentials.password };
+    const built: { id: string; fingerprint: string; digest: string }[] = [];
+    for (const version of ['2', '3']) {
+      const result = await bake({ ...withCredentials, BAKE_VAR_version: version });
+      if (result.status !== 0) throw new Error(result.output.slice(-6000));
+      const manifest = JSON.parse(readFileSync(manifestFile(), 'utf8'));
+      built.push({ id: manifest.builds[0].artifact_id, fingerprint: manifest.fingerprint, digest: manifest.builds[0].custom_data.repo_digest.split('@')[1] });
+    }
+    // As on a runner that built neither: only the registry holds them.
+    for (const { id } of built) await dockerA.getImage(id).remove({ force: true });
+    const gc = await fixture.workspace.nxAsync(['run', `${pipeline}:gc`, '--apply', '--output-style=static'], { env: fixture.env({ DOCKER_CONFIG: join(fixture.tmp, 'no-docker-config'), ...withCredentials }) });
+    if (gc.status !== 0) throw new Error(gc.output.slice(-6000));
+    expect(gc.stdout).toContain(`${built[0].id} (${repository}@${built[0].digest})`);
+    expect(gc.stdout).toMatch(new RegExp(`${built[0].id} \\(.*\\) \\S+: deleting \\(beyond the retain policy\\)`));
+    expect(gc.stdout).toMatch(new RegExp(`${built[1].id} \\(.*\\) \\S+: keep`));
+    expect(gc.output).not.toContain(credentials.password);
+    expect(await registryTags(name, credentials)).toEqual(['only', `only-${built[1].fingerprint}`].sort());
+    const status = async (digest: string) => (await fetch(`http://${REGISTRY}/v2/${name}/manifests/${digest}`, { method: 'HEAD', headers: { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } })).status;
+    expect(await status(built[0].digest)).toBe(404);
+    expect(await status(built[1].digest)).toBe(200);
   });
 
   // The step is held at its start (NX_BAKE_TEST_PAUSE_BEFORE): a push to a loopback registry is over before a signal lands.

@@ -12,7 +12,7 @@ import { keepOldestDockerImage } from './duplicates';
 import { deleteDockerArtifact, deleteDockerContainer, listDockerArtifacts, listDockerBuildContainers } from './inventory';
 import { pullImageStep } from './pull-image';
 import { pushImageStep } from './push-image';
-import { deleteRegistryArtifact, listRegistryArtifacts } from './registry-inventory';
+import { deleteRegistryArtifact, listRegistryArtifacts, undoPushedTag } from './registry-inventory';
 import { stopContainerStep } from './stop-container';
 
 export { parseDockerBuilderConfig, type DockerBuilderConfig } from './config';
@@ -57,8 +57,10 @@ export class DockerBuilder implements Builder {
     return listDockerBuildContainers(this.engine());
   }
 
-  async deleteBuildResource(resource: BuildResource): Promise<void> {
+  /** A container, or a registry tag a run pushed and no manifest records (undone only if it still names that run's image). */
+  async deleteBuildResource(resource: BuildResource, config: BuilderConfig): Promise<void> {
     if (resource.kind === 'container') await deleteDockerContainer(this.engine(), resource.id);
+    if (resource.kind === 'registry-tag') await undoPushedTag(resource.id, resource.runId ?? '', parseDockerBuilderConfig(config));
   }
 
   /** Registry passwords from the builder's config: redacted like sensitive variables. */

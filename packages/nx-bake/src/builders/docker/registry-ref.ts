@@ -32,6 +32,14 @@ export function parseDigestReference(reference: string): (RegistryRepository & {
   return registry && /^sha256:[0-9a-f]{64}$/.test(digest) ? { ...registry, digest } : undefined;
 }
 
+/** `repo:tag` split into the repository and the tag (a port's colon comes before the last slash). */
+export function parseTagReference(reference: string): (RegistryRepository & { tag: string }) | undefined {
+  const colon = reference.lastIndexOf(':');
+  if (colon < reference.lastIndexOf('/')) return undefined;
+  const registry = registryOf(reference.slice(0, colon));
+  return registry ? { ...registry, tag: reference.slice(colon + 1) } : undefined;
+}
+
 /** Loopback registries speak plain HTTP (Docker allows them insecure by default); every other one HTTPS. */
 export function registryBaseUrl(host: string): string {
   return `${LOOPBACK.test(host) ? 'http' : 'https'}://${host}`;
