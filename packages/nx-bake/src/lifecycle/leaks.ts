@@ -30,8 +30,8 @@ export interface SweepReport {
 
 /**
  * Finds what killed bakes left behind and removes it. A run whose journal is on this machine and whose
- * process is gone is dead for sure: everything it recorded (containers, droplets, SSH keys, temp dirs) and
- * everything carrying its run label goes. Resources of runs nobody here knows go once `olderThan` old;
+ * process is gone is dead for sure: everything it recorded (containers, droplets, SSH keys, temp dirs,
+ * registry tags it pushed) and everything carrying its run label goes. Resources of runs nobody here knows go once `olderThan` old;
  * those of a running bake are never touched.
  */
 export async function sweepLeaks(options: SweepOptions): Promise<SweepReport> {

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { watchEvents } from './docker';
 import { repoRoot } from './workspace';
 
 /**
@@ -48,20 +49,8 @@ export interface EngineEvent {
 
 /** Watches an engine's container creates and image pulls, live, until `stop()`. */
 export async function watchEngine(engine: Docker): Promise<{ stop(): Promise<EngineEvent[]> }> {
-  const stream = (await engine.getEvents({ filters: { type: ['container', 'image'], event: ['create', 'pull'] } })) as NodeJS.ReadableStream & { destroy(): void };
-  let text = '';
-  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return {
-    async stop() {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      stream.destroy();
-      return text
-        .split('\n')
-        .filter((line) => line.trim())
-        .map((line) => JSON.parse(line) as { Type: string; Action: string; id: string; Actor: { Attributes: Record<string, string> } })
-        .map((event) => ({ type: event.Type, action: event.Action, id: event.id, attributes: event.Actor.Attributes }));
-    },
-  };
+  const watch = await watchEvents(engine, { type: ['container', 'image'], event: ['create', 'pull'] });
+  return { stop: async () => (await watch.stop()).map((event) => ({ type: event.Type, action: event.Action, id: event.id, attributes: event.Actor.Attributes })) };
 }
 
 /** `<pipeline>/<stage>` of each build container created with one of the fingerprints, sorted. */
