@@ -5,6 +5,7 @@
 //
 //   BENCH_RUNS=3        measured runs per case (after BENCH_WARMUP=1 warm-up run); or --runs / --warmup
 //   BENCH_CASES=1,2,7   only these cases (default: all; 1, 2, 3, 8 and 9 are measured together); or --cases
+//   case 10 (CI fleet) uses the loopback registry and second engine of scripts/start-registry.sh, start-docker-b.sh
 //   BENCH_SSH=auto|force|off   cases 4–6: auto runs them once the SSH communicator's integration test passes
 //   BENCH_PACKER_PIPELINING=1  give Packer's ansible ANSIBLE_PIPELINING=True too (nx-bake always sets it)
 //   BENCH_KEEP=1        keep the temp folder (logs of every command) instead of removing it
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { EXAMPLE_CASES, runExampleCases } from './cases/example.mjs';
+import { FLEET_CASES, runFleetCase } from './cases/fleet.mjs';
 import { GRAPH_CASES, runGraphCase } from './cases/graph.mjs';
 import { runSshCases, SSH_CASES, sshGate } from './cases/ssh.mjs';
 import { dockerUp, imageExists } from './lib/docker.mjs';
@@ -26,7 +28,7 @@ import { snapshotPlugin } from './lib/workspace.mjs';
 const { values: flags } = parseArgs({ options: { cases: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' } } });
 const runs = Number(flags.runs ?? process.env.BENCH_RUNS ?? 3);
 const warmup = Number(flags.warmup ?? process.env.BENCH_WARMUP ?? 1);
-const allCases = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+const allCases = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'];
 const caseList = flags.cases ?? process.env.BENCH_CASES;
 const selected = new Set(caseList ? caseList.split(',').map((id) => id.trim().replace(/[a-z]$/, '')) : allCases);
 // Cases 1, 2, 3, 8 and 9 come out of the same iterations: asking for one reports all five.
@@ -108,6 +110,11 @@ async function main() {
   if (EXAMPLE_CASES.some((id) => selected.has(id))) environment.load_average_by_group.example = loadAverage();
   if (EXAMPLE_CASES.some((id) => selected.has(id))) measured.example = await runExampleCases({ workDir, runs, warmup, benchId, cleanup, packerAnsibleEnv });
 
+  if (FLEET_CASES.some((id) => selected.has(id))) {
+    environment.load_average_by_group.fleet = loadAverage();
+    measured.fleet = await runFleetCase({ workDir, runs, warmup, benchId, cleanup, pluginDir: plugin.path });
+  }
+
   // An interrupted bench leaves the previous results alone.
   if (interrupted) return;
   const cases = buildCases(measured, { selected, skipped });
@@ -121,7 +128,7 @@ async function main() {
     settings: { runs, warmup, cases: [...selected], packer_ansible_env: packerAnsibleEnv, ssh_gate: measured.sshGate ?? null },
     environment,
     cases,
-    problems: [...(measured.example?.problems ?? []), ...(measured.ssh?.problems ?? []), ...(measured.graph?.problems ?? [])],
+    problems: [...(measured.example?.problems ?? []), ...(measured.ssh?.problems ?? []), ...(measured.graph?.problems ?? []), ...(measured.fleet?.problems ?? [])],
     detail: {
       example_cold_bake_profiles: measured.example?.measured.profiles,
       // Runs after which Nx printed no `nx-bake summary` block (outcomes were then read from Nx's own lines).
@@ -133,6 +140,8 @@ async function main() {
       // Case 6: time inside the playbook's tasks (the same remote work on both sides) and outside them.
       ansible_task_seconds: measured.ssh?.ansibleTasks,
       ssh_payloads: measured.ssh ? { tree: measured.ssh.tree, file: measured.ssh.bigFile } : undefined,
+      // Case 10's reference in its two parts: the pull of app-base on B, and A's app-only bake.
+      fleet_reference_parts_s: measured.fleet ? { docker_pull: measured.fleet.measured.pull, app_only_bake_on_a: measured.fleet.measured.buildA } : undefined,
     },
   };
   mkdirSync(join(benchDir, 'results'), { recursive: true });

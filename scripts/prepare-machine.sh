@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what bakes and tests need on a fresh Debian machine: Docker engine, ansible,
-# debootstrap, OpenSSH; the npm dependencies; and the local Debian base image. Safe to run again.
+# debootstrap, OpenSSH, docker-registry; the npm dependencies; the local Debian base image; a loopback registry and
+# a second Docker engine (scripts/start-registry.sh, start-docker-b.sh). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ command -v ansible-playbook >/dev/null || needed+=(ansible)
 command -v debootstrap >/dev/null || needed+=(debootstrap)
 command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || needed+=(openssh-server)
 command -v ssh >/dev/null || needed+=(openssh-client)
+command -v docker-registry >/dev/null || needed+=(docker-registry)
 if [ "${#needed[@]}" -gt 0 ]; then
   say "installing ${needed[*]}"
   as_root apt-get update -qq
@@ -39,3 +41,7 @@ fi
 [ -e node_modules/.bin/nx-bake ] || { say "linking the nx-bake command"; npm rebuild --silent nx-bake >/dev/null; }
 
 bash scripts/make-base-image.sh
+
+# The CI-fleet tests: a registry on loopback and a second, empty engine standing for another runner.
+bash scripts/start-registry.sh
+bash scripts/start-docker-b.sh

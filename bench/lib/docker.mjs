@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { sh } from './util.mjs';
 
 const docker = (...args) => sh('docker', args, { allowFail: true });
+// Another engine (case 10's runner B) is named by its host, e.g. unix:///run/nx-bake-docker-b.sock.
+const on = (host) => (host ? ['-H', host] : []);
 
 export function dockerUp() {
   return sh('docker', ['info', '--format', '{{.ServerVersion}}'], { allowFail: true });
@@ -27,30 +29,29 @@ export function manifestImageIds(root) {
 }
 
 /** Image IDs tagged into `repository` (any tag). */
-export function imagesOfRepository(repository) {
-  return docker('images', '--no-trunc', '-q', '--filter', `reference=${repository}`).split('\n').filter(Boolean);
+export function imagesOfRepository(repository, host) {
+  return docker(...on(host), 'images', '--no-trunc', '-q', '--filter', `reference=${repository}`).split('\n').filter(Boolean);
 }
 
 /** Image IDs whose `nx-bake.fingerprint` label is one of `fingerprints` (the manifests' fingerprints). */
-export function imagesWithFingerprints(fingerprints) {
+export function imagesWithFingerprints(fingerprints, host) {
   const ids = [];
   for (const fingerprint of fingerprints) {
-    ids.push(...docker('images', '-a', '--no-trunc', '-q', '--filter', `label=nx-bake.fingerprint=${fingerprint}`).split('\n').filter(Boolean));
+    ids.push(...docker(...on(host), 'images', '-a', '--no-trunc', '-q', '--filter', `label=nx-bake.fingerprint=${fingerprint}`).split('\n').filter(Boolean));
   }
   return ids;
 }
 
 /** Removes images (force), retrying while a child still holds a parent. Tags pointing at them go too. */
-export function removeImages(ids) {
+export function removeImages(ids, host) {
   let left = [...new Set(ids.filter(Boolean))];
   for (let round = 0; left.length && round < 5; round++) {
     const failed = [];
     for (const id of left) {
       // Containers still using the image (none expected) would keep it: remove them first.
-      for (const container of docker('ps', '-aq', '--filter', `ancestor=${id}`).split('\n').filter(Boolean)) docker('rm', '-f', container);
-      const result = sh('docker', ['rmi', '-f', id], { allowFail: true });
-      if (docker('image', 'inspect', '--format', '{{.Id}}', id)) failed.push(id);
-      void result;
+      for (const container of docker(...on(host), 'ps', '-aq', '--filter', `ancestor=${id}`).split('\n').filter(Boolean)) docker(...on(host), 'rm', '-f', container);
+      docker(...on(host), 'rmi', '-f', id);
+      if (docker(...on(host), 'image', 'inspect', '--format', '{{.Id}}', id)) failed.push(id);
     }
     left = failed;
   }

@@ -110,14 +110,23 @@ const DEFINITIONS = [
       'peak RSS (VmHWM, sampled every 100 ms from /proc) of the Nx task process (run-executor.js) of each stage during case 1\'s cold bake; per run the largest stage; ansible-playbook and Docker are other processes',
     target: { kind: 'value_mb', max: 200 },
   },
+  {
+    id: '10',
+    title: 'CI fleet: runner B after an app-only change',
+    description:
+      "runner B (a fresh clone, an empty second engine, Nx's remote cache and the registry shared with runner A) runs nx affected -t bake after an app-only commit: os-base and app-base restored by Nx, app-base pulled by its recorded digest, app built and pushed; vs docker pull of app-base by that digest on B's emptied engine plus runner A's own nx affected -t bake after another app-only commit (app-base at hand)",
+    target: { kind: 'ratio', max: 1.3 },
+    ours: ['fleet', 'ours', 'nx affected -t bake on B'],
+    reference: ['fleet', 'reference', 'docker pull app-base + affected bake on A'],
+  },
 ];
 
 const GROUP_CASE = { '2a': '2', '2b': '2', '2c': '2', '4a': '4', '4b': '4', '7b': '7' };
 
 function pick(measured, group, path) {
-  const source = group === 'example' ? measured.example : group === 'ssh' ? measured.ssh?.sides : measured.graph;
+  const source = { example: measured.example, ssh: measured.ssh?.sides, fleet: measured.fleet }[group] ?? (group === 'graph' ? measured.graph : undefined);
   if (!source) return undefined;
-  if (group === 'example') return { runs: source.measured[path], warmup: source.warm[path] };
+  if (group === 'example' || group === 'fleet') return { runs: source.measured[path], warmup: source.warm[path] };
   if (group === 'ssh') return { runs: source[path], warmup: [], censoredAt: measured.ssh.censored?.[path] };
   const [kind, side] = path.split('.');
   return { runs: source[kind]?.[side], warmup: [] };

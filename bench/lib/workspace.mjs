@@ -37,6 +37,14 @@ export function snapshotPlugin(workDir) {
   };
 }
 
+/** A fresh clone of a bench workspace, as another CI runner checks the repository out (node_modules linked the same way). */
+export function cloneWorkspace(workDir, origin, name) {
+  const root = mkdtempSync(join(workDir, `${name}-`));
+  sh('git', ['clone', '-q', origin.root, root]);
+  symlinkSync(join(workDir, 'node_modules'), join(root, 'node_modules'));
+  return workspaceAt(root);
+}
+
 /**
  * A real Nx workspace in a temp folder under `workDir`: `copy` (repo paths) and `files`, nx.json
  * registering nx-bake (unless `plugins: []`), git with one commit.
@@ -44,10 +52,8 @@ export function snapshotPlugin(workDir) {
 export function createWorkspace(workDir, { name = 'ws', copy = [], files = {}, plugins } = {}) {
   const root = mkdtempSync(join(workDir, `${name}-`));
   symlinkSync(join(workDir, 'node_modules'), join(root, 'node_modules'));
-  const write = (path, content) => {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  };
+  const workspace = workspaceAt(root);
+  const { write } = workspace;
   write('package.json', JSON.stringify({ name: 'bench-workspace', private: true, workspaces: ['apps/*'] }, null, 2));
   write(
     'nx.json',
@@ -56,14 +62,20 @@ export function createWorkspace(workDir, { name = 'ws', copy = [], files = {}, p
   write('.gitignore', 'node_modules\ndist\n.nx\ntmp\n');
   for (const path of copy) cpSync(join(repoRoot, path), join(root, path), { recursive: true });
   for (const [path, content] of Object.entries(files)) write(path, content);
-  const git = (...args) => sh('git', ['-c', 'user.email=bench@example.invalid', '-c', 'user.name=nx-bake bench', ...args], { cwd: root });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'initial');
+  workspace.git('init', '-q', '-b', 'main');
+  workspace.git('add', '-A');
+  workspace.git('commit', '-q', '-m', 'initial');
+  return workspace;
+}
+
+function workspaceAt(root) {
   return {
     root,
-    write,
-    git,
+    write: (path, content) => {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), content);
+    },
+    git: (...args) => sh('git', ['-c', 'user.email=bench@example.invalid', '-c', 'user.name=nx-bake bench', ...args], { cwd: root }),
     nxBin: join(root, 'node_modules', '.bin', 'nx'),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };

@@ -24,17 +24,24 @@ export interface BuildRequest {
   tempDir?: string;
   /** Told of each resource the build creates and removes, so a killed run's leftovers can be found again. */
   journal?: ResourceJournal;
+  /** The `custom_data` the base stage's manifest records with `baseImage` (e.g. its repo digest, to pull it). */
+  baseData?: Record<string, string>;
 }
 
 /** Something a build creates for the time it runs (a container, a droplet, an SSH key), found again by its run. */
 export interface BuildResource {
-  kind: 'container' | 'droplet' | 'ssh-key' | 'temp-dir';
+  kind: 'container' | 'droplet' | 'ssh-key' | 'temp-dir' | 'registry-tag';
   id: string;
   /** The run that created it, when the provider records it (label or tag). */
   runId?: string;
   /** The pipeline it was built for, when the provider records it: a sweep of one pipeline leaves others' alone. */
   pipeline?: string;
   createdAt?: Date;
+  /**
+   * Part of the artifact, made public before the stage's manifest records it (a pushed registry tag): it
+   * outlives the build's steps, and is undone when the bake ends without writing the manifest.
+   */
+  published?: boolean;
 }
 
 export interface ResourceJournal {
@@ -75,6 +82,8 @@ export interface ArtifactQuery {
   fingerprint: string;
   /** Only look: a plan must not change anything at the provider (no re-tagging on adoption). */
   lookOnly?: boolean;
+  /** For verification: the `custom_data` recorded with the artifact (e.g. the Docker repo digest). */
+  recordedData?: Record<string, string>;
 }
 
 export interface Builder {

@@ -1,4 +1,5 @@
-import { BUILDER_COMMUNICATORS, type BuilderType } from '../pipeline/known-types';
+import { BUILDER_COMMUNICATORS, BUILDER_FIELDS, isBuilderField, type BuilderType } from '../pipeline/known-types';
+import { didYouMean } from '../pipeline/suggest';
 import type { BuilderConfig } from '../pipeline/types';
 
 type Scalar = string | number | boolean;
@@ -13,14 +14,14 @@ export class ConfigFields {
     private readonly raw: BuilderConfig,
     private readonly builderName: string,
     private readonly type: BuilderType,
-    fields: string[],
   ) {
     if (raw.type !== type) this.fail('type', `must be "${type}", got ${JSON.stringify(raw.type)}`);
-    // Packer's `communicator`: accepted when it names the one this builder uses (there is no other).
-    const known = [...fields, 'communicator'];
+    // The one table of fields (known-types.ts), which `validate` checks too.
+    const known = [...BUILDER_FIELDS[type], 'communicator'];
     for (const field of Object.keys(raw)) {
-      if (!known.includes(field)) this.fail(field, `is not a ${type} builder field (known: ${known.join(', ')})`);
+      if (!isBuilderField(type, field)) this.fail(field, `is not a ${type} builder field${didYouMean(field, known)} (known: ${known.join(', ')})`);
     }
+    // Packer's `communicator`: accepted when it names the one this builder uses (there is no other).
     const communicators = BUILDER_COMMUNICATORS[type];
     if (raw.communicator !== undefined && !communicators.includes(raw.communicator as string)) {
       this.fail('communicator', `must be ${communicators.map((name) => `"${name}"`).join(' or ')}, got ${JSON.stringify(raw.communicator)}`);

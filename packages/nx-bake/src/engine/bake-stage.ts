@@ -10,6 +10,7 @@ import { RunJournal } from './run-journal';
 import { changedParts, type Fingerprint } from './fingerprint';
 import { artifactQuery, baseImagesOf, fingerprintOf, prepareStage, previousIsCurrent, withBaseImages, type PreparedBuilder, type PreparedStage, type StageInputs } from './prepare-stage';
 import { trustedBaseImages } from './trusted-base';
+import { undoPublished } from './undo-published';
 import { InterruptedError } from '../steps/run-steps';
 import { withStageLock } from './stage-lock';
 import { pauseForTests } from '../steps/test-pause';
@@ -86,12 +87,13 @@ async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResu
     const kept = await keepCurrent(bake);
     if (kept) return kept;
     journal = new RunJournal(options.workspaceRoot, prepared.runId, pipeline.name, stage.name);
-    const runs = await Promise.all(prepared.builders.map((builder) => adoptOrBuild(bake, builder, journal!)));
+    const runs = await settleAll(prepared.builders.map((builder) => adoptOrBuild(bake, builder, journal!)));
     const outcome: ManifestOutcome = runs.some((run) => run.built) ? 'built' : 'adopted';
     const artifacts = runs.map((run) => run.artifact);
-    const manifest = await writeStageManifest(bake, outcome === 'built' ? await keepOldest(bake, artifacts) : artifacts, outcome);
+    const manifest = await writeStageManifest(bake, outcome === 'built' ? await keepOldest(bake, artifacts) : artifacts, outcome, journal);
     return { manifest, path: prepared.manifestPath, outcome, reasons: reasonsFor(bake, outcome) };
   } catch (error) {
+    if (journal) await undoPublished(journal, prepared.builders, note);
     // Errors carry command output and rendered values: redact them like every other line.
     if (error instanceof Error) error.message = redactor.redact(error.message);
     throw error;
@@ -161,6 +163,7 @@ async function adoptOrBuild(bake: Bake, builder: PreparedBuilder, journal: RunJo
       },
       runId,
       onError: options.onError ?? 'cleanup',
+      baseData: builder.baseData,
     },
     stage: builder.stage,
     context: builder.context,
@@ -187,7 +190,7 @@ async function keepOldest(bake: Bake, artifacts: Artifact[]): Promise<Artifact[]
 }
 
 /** Write the manifest of what this bake adopted or built, with the lineage a child, a channel or a sweep trusts. */
-async function writeStageManifest(bake: Bake, artifacts: Artifact[], outcome: ManifestOutcome): Promise<StageManifest> {
+async function writeStageManifest(bake: Bake, artifacts: Artifact[], outcome: ManifestOutcome, journal: RunJournal): Promise<StageManifest> {
   const { prepared, fingerprint, options } = bake;
   const baseImages = baseImagesOf(prepared);
   const manifest: StageManifest = {
@@ -209,9 +212,23 @@ async function writeStageManifest(bake: Bake, artifacts: Artifact[], outcome: Ma
   };
   await pauseForTests('manifest', options.signal, (message) => bake.note.info(message));
   if (options.signal.aborted) throw new InterruptedError('manifest');
+  // Forgotten first: a kill between the two leaves an unrecorded artifact (plain gc finds it), never a
+  // recorded one that `gc --leaked` would undo.
+  journal.forgetPublished();
   // Secrets that reached a tag or label through a template must not reach the manifest either.
   writeManifest(prepared.manifestPath, prepared.redactor.redactValue(manifest));
   return manifest;
+}
+
+/**
+ * Every builder's run, once all have ended: one that fails does not stop the others, and the bake must not
+ * undo or report before their cleanups (and pushes) are over. The first failure is thrown.
+ */
+async function settleAll<T>(runs: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(runs);
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
 /** Why the stage was adopted or built. */

@@ -67,7 +67,7 @@ async function planOne(
   for (const builder of prepared.builders) {
     const found = await builder.builder.findArtifact({ ...artifactQuery(prepared, builder, fingerprint.value), lookOnly: true });
     if (!found) return { entry: entryOf('built', changedParts(prepared.previous?.fingerprint_inputs, fingerprint.parts), fingerprint.value) };
-    adopted.push({ name: builder.name, builder_type: builder.config.type, build_time: 0, files: null, artifact_id: found.id, packer_run_uuid: 'plan', custom_data: {} });
+    adopted.push({ name: builder.name, builder_type: builder.config.type, build_time: 0, files: null, artifact_id: found.id, packer_run_uuid: 'plan', custom_data: found.customData });
   }
   const manifest: StageManifest = { ...placeholderManifest, builds: adopted, pipeline: pipeline.name, stage: inputs.stage, fingerprint: fingerprint.value };
   return { entry: entryOf('adopted', ['the provider holds an artifact of this fingerprint'], fingerprint.value), manifest };

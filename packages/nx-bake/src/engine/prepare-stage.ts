@@ -1,3 +1,4 @@
+import { baseBuildData } from '../artifacts/base-build';
 import { readManifestIfValid, type StageManifest } from '../artifacts/manifest';
 import type { ArtifactQuery } from '../builders/builder';
 import { builderFor } from '../builders/registry';
@@ -36,6 +37,8 @@ export interface StageFacts {
 export interface PreparedBuilder extends ConfiguredBuilder {
   /** The base artifact (or external reference) it starts from. */
   baseImage: string;
+  /** What the base stage's manifest records with that artifact (e.g. a repo digest to pull it by). */
+  baseData?: Record<string, string>;
   /** The stage rendered with this builder's base in the context: its config, provisioners, tags. */
   stage: Stage;
   /** For the files its provisioners render at build time (a `vars_template`). */
@@ -119,7 +122,7 @@ function prepareBuilder(prepared: PreparedStage, entry: StageBuilder, baseImage:
   const config = rendered.builders.find((candidate) => candidate.name === entry.name)!.config;
   const builder = builderFor(config.type);
   builder.secrets?.(config).forEach((secret) => prepared.redactor.add(secret));
-  return { name: entry.name, builder, config, baseImage, stage: rendered, context };
+  return { name: entry.name, builder, config, baseImage, baseData: baseBuildData(prepared.base.manifest, entry, baseImage), stage: rendered, context };
 }
 
 /** The stage on other base artifacts (a recorded one was gone and replaced): those builders are rendered again. */
@@ -159,7 +162,9 @@ export async function previousIsCurrent(prepared: PreparedStage, fingerprint: st
   if (previous?.fingerprint !== fingerprint) return false;
   for (const builder of prepared.builders) {
     const build = previous.builds.find((entry) => entry.name === builder.name);
-    if (!build || !(await builder.builder.verifyArtifact(build.artifact_id, artifactQuery(prepared, builder, fingerprint)))) return false;
+    // What the manifest recorded with the artifact (a repo digest) is what verification checks at the provider.
+    const query = { ...artifactQuery(prepared, builder, fingerprint), recordedData: build?.custom_data };
+    if (!build || !(await builder.builder.verifyArtifact(build.artifact_id, query))) return false;
   }
   return true;
 }

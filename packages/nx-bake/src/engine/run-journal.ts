@@ -30,7 +30,7 @@ export function journalDir(workspaceRoot: string): string {
 /**
  * The journal of one bake, rewritten (atomically) on every change, so that a SIGKILL at any moment leaves a
  * record of exactly what is out there. Deleted when the bake ends, whatever the outcome: then its
- * cleanups have run.
+ * cleanups have run (unless something it published could not be undone).
  */
 export class RunJournal {
   private readonly record: RunRecord;
@@ -55,7 +55,20 @@ export class RunJournal {
     };
   }
 
+  /** What the builds published that no manifest records yet (pushed registry tags). */
+  published(): JournalEntry[] {
+    return this.record.resources.filter((entry) => entry.published);
+  }
+
+  /** The manifest is about to record what was published: from now on it is the artifact, not a leftover. */
+  forgetPublished(): void {
+    this.record.resources = this.record.resources.filter((entry) => !entry.published);
+    this.save();
+  }
+
+  /** The bake ended; its cleanups have run. A published resource that could not be undone keeps the journal, for `gc --leaked`. */
   close(): void {
+    if (this.published().length) return;
     rmSync(this.path, { force: true });
   }
 

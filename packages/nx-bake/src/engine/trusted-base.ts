@@ -3,7 +3,6 @@ import type { ArtifactQuery } from '../builders/builder';
 import { manifestPath } from '../pipeline/output-paths';
 import type { StageBase } from '../pipeline/types';
 import type { PreparedBuilder } from './prepare-stage';
-import type { ConfiguredBuilder } from './stage-builders';
 
 export interface TrustBaseOptions {
   from: StageBase;
@@ -16,9 +15,9 @@ export interface TrustBaseOptions {
   rebuildParent(): Promise<StageManifest>;
 }
 
-/** What identifies the parent's artifact of this builder at the provider. */
-export function baseArtifactQuery(builder: ConfiguredBuilder, from: StageBase, manifest: StageManifest): ArtifactQuery {
-  return { builderName: builder.name, config: builder.config, pipeline: from.pipeline, stage: from.stage, fingerprint: manifest.fingerprint };
+/** What identifies the parent's artifact of this builder at the provider, with what its manifest records of it. */
+export function baseArtifactQuery(builder: PreparedBuilder, from: StageBase, manifest: StageManifest): ArtifactQuery {
+  return { builderName: builder.name, config: builder.config, pipeline: from.pipeline, stage: from.stage, fingerprint: manifest.fingerprint, recordedData: builder.baseData };
 }
 
 /**
@@ -46,7 +45,8 @@ export async function trustedBaseImages(options: TrustBaseOptions): Promise<Reco
     }
     options.warn(`base ${ref}: adopting ${found.id}, which carries fingerprint ${manifest.fingerprint}`);
     images[builder.name] = found.id;
-    for (const build of manifest.builds) if (build.artifact_id === recorded) build.artifact_id = found.id;
+    // The adopted artifact's own data (its repo digest) replaces the gone one's.
+    for (const build of manifest.builds) if (build.artifact_id === recorded) Object.assign(build, { artifact_id: found.id, custom_data: found.customData });
     patched = true;
   }
   // The parent's manifest now names what really exists, for siblings and later runs.

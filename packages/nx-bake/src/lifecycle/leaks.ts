@@ -30,9 +30,10 @@ export interface SweepReport {
 
 /**
  * Finds what killed bakes left behind and removes it. A run whose journal is on this machine and whose
- * process is gone is dead for sure: everything it recorded (containers, droplets, SSH keys, temp dirs) and
- * everything carrying its run label goes. Resources of this pipeline's runs nobody here knows go once
- * `olderThan` old; those of a running bake, and other pipelines' builds, are never touched.
+ * process is gone is dead for sure: everything it recorded (containers, droplets, SSH keys, temp dirs,
+ * registry tags it pushed) and everything carrying its run label goes. Resources of this pipeline's runs
+ * nobody here knows go once `olderThan` old; those of a running bake, and other pipelines' builds, are
+ * never touched.
  */
 export async function sweepLeaks(options: SweepOptions): Promise<SweepReport> {
   const { say } = options;

@@ -1,9 +1,9 @@
 /**
- * Builder types and communicator names, checked against the table of what nx-bake has, so a typo is
- * reported by `validate` at its line instead of by a bake (the schema leaves builder configs open:
- * each builder checks its own fields when it runs).
+ * Builder types, their fields and communicator names, checked against the table of what nx-bake has, so a
+ * typo is reported by `validate` at its line instead of by a bake (the schema leaves builder configs open,
+ * and each builder checks its own values when it runs).
  */
-import { BUILDER_COMMUNICATORS, BUILDER_TYPES, COMMUNICATORS, isBuilderType } from './known-types';
+import { BUILDER_COMMUNICATORS, BUILDER_FIELDS, BUILDER_TYPES, COMMUNICATORS, isBuilderField, isBuilderType } from './known-types';
 import type { Path } from './positions';
 import { didYouMean } from './suggest';
 
@@ -22,6 +22,7 @@ export function checkBuilders(data: Raw, report: Report): void {
     if (typeof config.type === 'string' && !isBuilderType(config.type)) {
       report([...at, 'type'], `unknown builder type '${config.type}' (expected ${quoted(BUILDER_TYPES)})${didYouMean(config.type, BUILDER_TYPES)}`, 'value');
     }
+    checkFields(config, at, config.type, report);
     checkCommunicator(config, at, config.type, report);
   }
   // An override is merged over its builder's configuration: its communicator must suit that builder too.
@@ -30,9 +31,24 @@ export function checkBuilders(data: Raw, report: Report): void {
     if (!isMap(stage) || !isMap(stage.builder_overrides)) return;
     for (const [name, override] of Object.entries(stage.builder_overrides)) {
       const base = builders[name];
-      if (isMap(override)) checkCommunicator(override, ['stages', i, 'builder_overrides', name], isMap(base) ? base.type : undefined, report);
+      if (!isMap(override)) continue;
+      const type = isMap(base) ? base.type : undefined;
+      checkFields(override, ['stages', i, 'builder_overrides', name], type, report);
+      checkCommunicator(override, ['stages', i, 'builder_overrides', name], type, report);
     }
   });
+}
+
+/**
+ * A near miss of a known builder's field (`pussh`) is reported at its key. Any other name is left to the
+ * builder, which refuses it when it runs, naming every field it takes: the model keeps builder configs open.
+ */
+function checkFields(config: Raw, at: Path, type: unknown, report: Report): void {
+  if (!isBuilderType(type)) return;
+  for (const field of Object.keys(config)) {
+    const suggestion = isBuilderField(type, field) ? '' : didYouMean(field, [...BUILDER_FIELDS[type], 'communicator']);
+    if (suggestion) report([...at, field], `unknown ${type} builder field '${field}'${suggestion}`, 'key');
+  }
 }
 
 function checkCommunicator(config: Raw, at: Path, type: unknown, report: Report): void {

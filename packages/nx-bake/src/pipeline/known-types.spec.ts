@@ -1,6 +1,6 @@
 import { provisionerTypes } from '../provisioners';
 import { builderTypes } from '../builders/registry';
-import { BUILDER_COMMUNICATORS, BUILDER_TYPES, COMMUNICATORS, PROVISIONER_TYPES, type ProvisionerType } from './known-types';
+import { BUILDER_COMMUNICATORS, BUILDER_FIELDS, BUILDER_TYPES, COMMUNICATORS, PROVISIONER_TYPES, type ProvisionerType } from './known-types';
 import { pipelineSchema } from './schema';
 import type { ProvisionerConfig } from './types';
 
@@ -22,6 +22,11 @@ describe('the table of known types', () => {
     const branches = schema.$defs.provisioner.oneOf as { $ref: string }[];
     const consts = branches.map((branch) => schema.$defs[branch.$ref.replace('#/$defs/', '')].properties.type.const);
     expect(consts).toEqual([...PROVISIONER_TYPES]);
+  });
+
+  it("completes in editors what the docker builder takes: the schema's docker fields are the table's", () => {
+    const branch = pipelineSchema().$defs.builder.allOf.find((entry: { if?: { properties?: { type?: { const?: string } } } }) => entry.if?.properties?.type?.const === 'docker');
+    expect(Object.keys(branch.then.properties).sort()).toEqual(BUILDER_FIELDS.docker.filter((field) => field !== 'type').sort());
   });
 
   it('gives each builder type one communicator, its own', () => {

@@ -22,6 +22,58 @@ export const BUILDER_COMMUNICATORS: { readonly [Type in BuilderType]: readonly s
 
 export const COMMUNICATORS: readonly string[] = [...new Set(Object.values(BUILDER_COMMUNICATORS).flat())];
 
+/**
+ * Each builder type's configuration fields: what its parser accepts and what `validate` checks keys against
+ * (with a did-you-mean). `communicator` is every builder's; a builder on SSH also takes the communicator's
+ * own `ssh_*` fields and `pause_before_connecting`, which the SSH communicator validates.
+ */
+export const BUILDER_FIELDS: { readonly [Type in BuilderType]: readonly string[] } = {
+  docker: [
+    'type',
+    'pull',
+    'repository',
+    'tag',
+    'changes',
+    'labels',
+    'network',
+    'privileged',
+    'volumes',
+    'env',
+    'exec_user',
+    'push',
+    'registry_username',
+    'registry_password',
+    'login',
+    'login_server',
+    'login_username',
+    'login_password',
+  ],
+  digitalocean: [
+    'type',
+    'api_token',
+    'api_url',
+    'region',
+    'size',
+    'droplet_name',
+    'snapshot_name',
+    'user_data',
+    'monitoring',
+    'ipv6',
+    'vpc_uuid',
+    'tags',
+    'state_timeout',
+    'snapshot_timeout',
+    'shutdown_timeout',
+    'poll_interval',
+  ],
+};
+
+/** Whether `field` is one of the builder type's fields (its own, `communicator`, or its communicator's). */
+export function isBuilderField(type: BuilderType, field: string): boolean {
+  if (field === 'communicator' || BUILDER_FIELDS[type].includes(field)) return true;
+  return BUILDER_COMMUNICATORS[type].includes('ssh') && (field.startsWith('ssh_') || field === 'pause_before_connecting');
+}
+
 export function isBuilderType(type: unknown): type is BuilderType {
   return typeof type === 'string' && (BUILDER_TYPES as readonly string[]).includes(type);
 }

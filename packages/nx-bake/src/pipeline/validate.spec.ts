@@ -38,6 +38,15 @@ describe('validatePipeline', () => {
     ]);
   });
 
+  it('reports unknown builder fields (in overrides too), with did-you-mean; an SSH builder takes the ssh_* fields', () => {
+    expect(problems(() => validatePipeline({ workspaceRoot: FIXTURES, pipelineFile: fixture('builder-fields'), env: {} }))).toEqual([
+      "pipelines/builder-fields/pipeline.yaml:6:5: unknown docker builder field 'pussh', did you mean 'push'?",
+      "pipelines/builder-fields/pipeline.yaml:7:5: unknown docker builder field 'registry_pasword', did you mean 'registry_password'?",
+      "pipelines/builder-fields/pipeline.yaml:11:5: unknown digitalocean builder field 'regoin', did you mean 'region'?",
+      "pipelines/builder-fields/pipeline.yaml:21:9: unknown docker builder field 'tgg', did you mean 'tag'?",
+    ]);
+  });
+
   it("accepts each builder's own communicator", () => {
     const pipeline = validatePipeline({ workspaceRoot: FIXTURES, pipelineFile: fixture('communicators'), env: {} });
     expect(pipeline.stages[0].builders.map((builder) => builder.config.communicator)).toEqual(['docker', 'ssh']);

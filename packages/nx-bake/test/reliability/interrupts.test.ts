@@ -1,7 +1,7 @@
 /**
  * SIGINT and SIGTERM at every lifecycle step of a Docker and a DigitalOcean bake (issue #6): the bake exits
  * non-zero, every one of its processes is gone within a bounded time, and it leaves no container, droplet,
- * SSH key, snapshot, temp folder, rendered vars file, stage lock or manifest behind.
+ * SSH key, snapshot, temp folder, rendered vars file, stage lock, manifest or registry tag behind.
  *
  * How each step is hit: slow steps are held open (a provisioner that sleeps, the fake cloud's delay knobs:
  * never-active droplets, late sshd, slow or stuck actions, slow API requests), and the signal is sent once
@@ -15,6 +15,7 @@ import { useBakeFixture } from '../support/bake-fixture';
 import { startBake } from '../support/bake-process';
 import { docker, removeByLabel } from '../support/docker';
 import { oneStageDoPipeline } from '../support/do-pipeline';
+import { dockerLogin, registryTags, removeRepository, REGISTRY, startFleet } from '../support/fleet';
 import { recordCounts, recordLeaks } from '../support/reliability-counts';
 import { cloudLeaks, localLeaks } from './leaks';
 
@@ -82,9 +83,25 @@ stages:
 ${PROVISIONERS}
 `,
         [`pipelines/${pipeline}/only/playbook.yml`]: PLAYBOOK,
+        // The same stage pushed to the loopback registry: the push step is one more step to interrupt.
+        [`pipelines/${pipeline}push/pipeline.yaml`]: `name: ${pipeline}push
+builders:
+  local: { type: docker, network: host, repository: "${REGISTRY}/nx-bake-reliability/${pipeline}", tag: only, push: true }
+stages:
+  - name: only
+    from: { image: nx-bake/debian:bookworm }
+    provisioners:
+      - { type: shell, inline: ["echo pushed > /etc/nx-bake-push"] }
+`,
+        [`pipelines/${pipeline}push/only/README.md`]: 'only\n',
     },
   });
-  afterAll(() => removeByLabel(`nx-bake.pipeline=${pipeline}`));
+  let credentials: { username: string; password: string } | undefined;
+  afterAll(async () => {
+    await removeByLabel(`nx-bake.pipeline=${pipeline}`);
+    await removeByLabel(`nx-bake.pipeline=${pipeline}push`);
+    if (credentials) await removeRepository(`nx-bake-reliability/${pipeline}`, credentials);
+  });
 
   const cases: Case[] = [
     { step: 'pull-image', ...pause('pull-image') },
@@ -107,6 +124,22 @@ ${PROVISIONERS}
     else if (images.length > 1) leaks.push(`${images.length} images for one fingerprint`);
     expect(recordLeaks(leaks)).toEqual([]);
     await removeByLabel(`nx-bake.pipeline=${pipeline}`);
+  });
+
+  // Held at its start (a push to a loopback registry is over before a signal lands): the committed image
+  // stays for the next bake to adopt and push, and the registry holds nothing of the interrupted build.
+  it.each(SIGNALS)('push-image, %s', async (signal) => {
+    credentials ??= startFleet();
+    const env = fx.env({ PYTHONUNBUFFERED: '1', DOCKER_CONFIG: dockerLogin(credentials), ...pause('push-image').env });
+    const run = startBake(fx.workspace, ['run', `${pipeline}push-only:bake`, '--skip-nx-cache', '--output-style=stream'], env);
+    const { code } = await interrupt(run, { step: 'push-image', ...pause('push-image') }, signal);
+    expect(code).not.toBe(0);
+    const leaks = await localLeaks({ workspace: fx.workspace, tmp: fx.tmp, pipeline: `${pipeline}push` });
+    const images = await docker.listImages({ filters: { label: [`nx-bake.pipeline=${pipeline}push`] } });
+    if (images.length > 1) leaks.push(`${images.length} images for one fingerprint`);
+    leaks.push(...(await registryTags(`nx-bake-reliability/${pipeline}`, credentials)).map((tag) => `registry tag ${tag}`));
+    expect(recordLeaks(leaks)).toEqual([]);
+    await removeByLabel(`nx-bake.pipeline=${pipeline}push`);
   });
 });
 

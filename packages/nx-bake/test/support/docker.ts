@@ -55,12 +55,21 @@ export interface ContainerEvent {
   attributes: Record<string, string>;
 }
 
+/** An engine event as the engine sends it (labels and names in `Actor.Attributes`). */
+export interface EngineEventRecord {
+  Type: string;
+  Action: string;
+  id: string;
+  time: number;
+  Actor: { Attributes: Record<string, string> };
+}
+
 /**
- * Watches container creates live, from now until `stop()`. The engine keeps only its last few hundred
- * events, and a build makes many (every docker exec is three): asking afterwards can miss the first creates.
+ * Watches an engine's events live, from now until `stop()`. The engine keeps only its last few hundred
+ * events, and a build makes many (every docker exec is three): asking afterwards can miss the first ones.
  */
-export async function watchContainerCreates(label: string): Promise<{ stop(): Promise<ContainerEvent[]> }> {
-  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['create'], label: [label] } })) as NodeJS.ReadableStream & { destroy(): void };
+export async function watchEvents(engine: Docker, filters: Record<string, string[]>): Promise<{ stop(): Promise<EngineEventRecord[]> }> {
+  const stream = (await engine.getEvents({ filters })) as NodeJS.ReadableStream & { destroy(): void };
   let text = '';
   stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
   return {
@@ -71,8 +80,13 @@ export async function watchContainerCreates(label: string): Promise<{ stop(): Pr
       return text
         .split('\n')
         .filter((line) => line.trim())
-        .map((line) => JSON.parse(line) as { id: string; time: number; Actor: { Attributes: Record<string, string> } })
-        .map((event) => ({ id: event.id, time: event.time, attributes: event.Actor.Attributes }));
+        .map((line) => JSON.parse(line) as EngineEventRecord);
     },
   };
+}
+
+/** Container creates carrying `label`, live from now until `stop()`. */
+export async function watchContainerCreates(label: string): Promise<{ stop(): Promise<ContainerEvent[]> }> {
+  const watch = await watchEvents(docker, { type: ['container'], event: ['create'], label: [label] });
+  return { stop: async () => (await watch.stop()).map((event) => ({ id: event.id, time: event.time, attributes: event.Actor.Attributes })) };
 }

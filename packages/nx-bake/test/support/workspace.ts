@@ -29,16 +29,23 @@ export interface NxResult {
  * A real Nx workspace in a temp folder: the repo's example (pipelines, apps) or files given, nx.json
  * registering nx-bake, and the repo's node_modules linked in (nx-bake itself resolves to the built package).
  */
-export function createWorkspace(options: { copy?: string[]; files?: Record<string, string>; name?: string } = {}): TestWorkspace {
+export function createWorkspace(options: { copy?: string[]; files?: Record<string, string>; name?: string; cloneOf?: string } = {}): TestWorkspace {
   const root = mkdtempSync(join(tmpdir(), `${options.name ?? 'nx-bake-ws'}-`));
+  // A fresh clone of another test workspace (another CI runner's checkout): its files and history only.
+  if (options.cloneOf) {
+    const cloned = spawnSync('git', ['clone', '-q', options.cloneOf, root], { encoding: 'utf8' });
+    if (cloned.status !== 0) throw new Error(`git clone ${options.cloneOf}: ${cloned.stderr}`);
+  }
   symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
-  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'test-workspace', private: true, workspaces: ['apps/*'] }, null, 2));
-  writeFileSync(
-    join(root, 'nx.json'),
-    JSON.stringify({ neverConnectToCloud: true, analytics: false, plugins: [{ plugin: 'nx-bake', options: {} }] }, null, 2),
-  );
-  writeFileSync(join(root, '.gitignore'), 'node_modules\ndist\n.nx\n');
-  for (const path of options.copy ?? []) cpSync(join(repoRoot, path), join(root, path), { recursive: true });
+  if (!options.cloneOf) {
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'test-workspace', private: true, workspaces: ['apps/*'] }, null, 2));
+    writeFileSync(
+      join(root, 'nx.json'),
+      JSON.stringify({ neverConnectToCloud: true, analytics: false, plugins: [{ plugin: 'nx-bake', options: {} }] }, null, 2),
+    );
+    writeFileSync(join(root, '.gitignore'), 'node_modules\ndist\n.nx\n');
+    for (const path of options.copy ?? []) cpSync(join(repoRoot, path), join(root, path), { recursive: true });
+  }
   const write = (path: string, content: string) => {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
@@ -58,11 +65,13 @@ export function createWorkspace(options: { copy?: string[]; files?: Record<strin
     if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
     return result.stdout.trim();
   };
-  git(['init', '-q', '-b', 'main']);
+  if (!options.cloneOf) git(['init', '-q', '-b', 'main']);
   git(['config', 'user.email', 'test@example.invalid']);
   git(['config', 'user.name', 'nx-bake tests']);
-  git(['add', '-A']);
-  git(['commit', '-q', '-m', 'initial']);
+  if (!options.cloneOf) {
+    git(['add', '-A']);
+    git(['commit', '-q', '-m', 'initial']);
+  }
   return {
     root,
     write,

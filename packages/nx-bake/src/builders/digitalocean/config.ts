@@ -29,33 +29,14 @@ export interface DigitalOceanBuilderConfig {
   ssh: Record<string, unknown>;
 }
 
-const FIELDS = [
-  'type',
-  'api_token',
-  'api_url',
-  'region',
-  'size',
-  'droplet_name',
-  'snapshot_name',
-  'user_data',
-  'monitoring',
-  'ipv6',
-  'vpc_uuid',
-  'tags',
-  'state_timeout',
-  'snapshot_timeout',
-  'shutdown_timeout',
-  'poll_interval',
-];
-
 /**
  * Validates a `type: digitalocean` builder config. The token comes from `api_token` (a sensitive variable)
  * or, as with Packer, DIGITALOCEAN_TOKEN / DIGITALOCEAN_ACCESS_TOKEN; the API URL may be overridden by
  * `api_url` or DIGITALOCEAN_API_URL (a test cloud, a proxy).
  */
 export function parseDigitalOceanBuilderConfig(raw: BuilderConfig, builderName = 'digitalocean', env: NodeJS.ProcessEnv = process.env): DigitalOceanBuilderConfig {
+  const fields = new ConfigFields(raw, builderName, 'digitalocean');
   const sshFields = Object.keys(raw).filter((field) => field.startsWith('ssh_') || field === 'pause_before_connecting');
-  const fields = new ConfigFields(raw, builderName, 'digitalocean', [...FIELDS, ...sshFields]);
   const duration = (field: string, fallback: string) => {
     const text = fields.optionalString(field) ?? fallback;
     try {

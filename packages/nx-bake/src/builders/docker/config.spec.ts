@@ -14,6 +14,7 @@ describe('parseDockerBuilderConfig', () => {
       volumes: [],
       env: {},
       execUser: undefined,
+      push: false,
     });
   });
 
@@ -50,7 +51,8 @@ describe('parseDockerBuilderConfig', () => {
   });
 
   it.each([
-    [{ type: 'docker', privilegd: true }, /"privilegd" is not a docker builder field/],
+    [{ type: 'docker', privilegd: true }, /"privilegd" is not a docker builder field, did you mean 'privileged'\?/],
+    [{ type: 'docker', registry_user: 'u' }, /"registry_user" is not a docker builder field, did you mean 'registry_username'\?/],
     [{ type: 'docker', repository: 'Upper/Case' }, /"repository" "Upper\/Case" is not a valid Docker repository/],
     [{ type: 'docker', tag: 'a:b' }, /"tag" "a:b" is not a valid Docker tag/],
     [{ type: 'docker', pull: 'yes' }, /"pull" must be true or false/],

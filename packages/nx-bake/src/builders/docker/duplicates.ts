@@ -9,7 +9,7 @@ import { findDockerArtifact, identityLabels } from './artifacts';
  */
 export async function keepOldestDockerImage(docker: Docker, built: Artifact, query: ArtifactQuery, since: Date, say: (message: string) => void): Promise<Artifact> {
   const labels = Object.entries(identityLabels(query)).map(([key, value]) => `${key}=${value}`);
-  const listed = await docker.listImages({ filters: { label: labels } });
+  const listed = await docker.listImages({ all: true, filters: { label: labels } });
   if (listed.length < 2) return built;
   const inspected = await Promise.all(listed.map((image) => docker.getImage(image.Id).inspect().catch(() => undefined)));
   const oldest = inspected

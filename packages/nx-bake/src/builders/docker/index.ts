@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import type { Artifact, ArtifactQuery, Builder, BuildRequest, BuildResource, BuildState, StoredArtifact } from '../builder';
+import type { BuilderConfig } from '../../pipeline/types';
 import type { Step } from '../../steps/step';
 import { provisionStep } from '../shared/provision';
 import { findDockerArtifact, verifyDockerArtifact } from './artifacts';
@@ -10,6 +11,8 @@ import { createContainerStep } from './create-container';
 import { keepOldestDockerImage } from './duplicates';
 import { deleteDockerArtifact, deleteDockerContainer, listDockerArtifacts, listDockerBuildContainers } from './inventory';
 import { pullImageStep } from './pull-image';
+import { pushImageStep } from './push-image';
+import { deleteRegistryArtifact, listRegistryArtifacts, undoPushedTag } from './registry-inventory';
 import { stopContainerStep } from './stop-container';
 
 export { parseDockerBuilderConfig, type DockerBuilderConfig } from './config';
@@ -35,20 +38,35 @@ export class DockerBuilder implements Builder {
     return keepOldestDockerImage(this.engine(), built, query, since, say);
   }
 
-  listArtifacts(): Promise<StoredArtifact[]> {
-    return listDockerArtifacts(this.engine());
+  /** The engine's images, and with `push: true` those only the registry holds (pushed from another runner). */
+  async listArtifacts(config?: BuilderConfig): Promise<StoredArtifact[]> {
+    const local = await listDockerArtifacts(this.engine());
+    const parsed = config ? parseDockerBuilderConfig(config) : undefined;
+    if (!parsed?.push) return local;
+    const known = new Set(local.map((artifact) => artifact.id));
+    return [...local, ...(await listRegistryArtifacts(parsed)).filter((artifact) => !known.has(artifact.id))];
   }
 
-  deleteArtifact(id: string): Promise<void> {
-    return deleteDockerArtifact(this.engine(), id);
+  /** Removes the image from the engine and, with `push: true`, its manifests from the registry (by digest). */
+  async deleteArtifact(id: string, config?: BuilderConfig): Promise<void> {
+    await deleteDockerArtifact(this.engine(), id);
+    if (config) await deleteRegistryArtifact(id, parseDockerBuilderConfig(config));
   }
 
   listBuildResources(): Promise<BuildResource[]> {
     return listDockerBuildContainers(this.engine());
   }
 
-  async deleteBuildResource(resource: BuildResource): Promise<void> {
+  /** A container, or a registry tag a run pushed and no manifest records (undone only if it still names that run's image). */
+  async deleteBuildResource(resource: BuildResource, config: BuilderConfig): Promise<void> {
     if (resource.kind === 'container') await deleteDockerContainer(this.engine(), resource.id);
+    if (resource.kind === 'registry-tag') await undoPushedTag(resource.id, resource.runId ?? '', parseDockerBuilderConfig(config));
+  }
+
+  /** Registry passwords from the builder's config: redacted like sensitive variables. */
+  secrets(config: BuilderConfig): string[] {
+    const password = config.registry_password ?? config.login_password;
+    return typeof password === 'string' && password ? [password] : [];
   }
 
   private engine(): Docker {
@@ -59,12 +77,13 @@ export class DockerBuilder implements Builder {
     const config = parseDockerBuilderConfig(request.config, request.builderName);
     const docker = this.engine();
     return [
-      pullImageStep(docker, request.baseImage, config),
+      pullImageStep(docker, request.baseImage, config, request.baseData),
       createContainerStep(docker, request, config),
       connectStep(docker, config),
       provisionStep(request),
       stopContainerStep(docker),
       commitImageStep(docker, request, config),
+      ...(config.push ? [pushImageStep(docker, request, config)] : []),
     ];
   }
 }
