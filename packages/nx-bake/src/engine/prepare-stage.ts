@@ -3,6 +3,7 @@ import type { ArtifactQuery } from '../builders/builder';
 import { builderFor } from '../builders/registry';
 import { loadPipelineFile } from '../pipeline/load';
 import { manifestPath } from '../pipeline/output-paths';
+import { variablesReadBy } from '../pipeline/stage-files';
 import { redactorFor, type Redactor } from '../pipeline/redact';
 import { renderStage, renderValue, templateContext, type TemplateContext } from '../pipeline/template';
 import type { Pipeline, Stage, StageBuilder } from '../pipeline/types';
@@ -67,7 +68,9 @@ export function prepareStage(inputs: StageInputs, facts: StageFacts, parentManif
   const env = inputs.env ?? process.env;
   const pipeline = loadPipelineFile(inputs.pipelineFile, { workspaceRoot });
   const stage = findStage(pipeline, inputs.stage);
-  const variables = resolveVariables(pipeline, { vars: inputs.vars, varFiles: inputs.varFiles, env, workspaceRoot, vault: facts.vault });
+  // Only the Vault variables this stage reads are read from Vault (the others are placeholders it never renders).
+  const vaultVariables = variablesReadBy(stage, pipeline, workspaceRoot);
+  const variables = resolveVariables(pipeline, { vars: inputs.vars, varFiles: inputs.varFiles, env, workspaceRoot, vault: facts.vault, vaultVariables });
   const selected = selectBuilders(stage, inputs.only);
   if (inputs.only?.length && !selected.length) {
     throw new Error(`stage ${stage.name} has no builder matching --only=${inputs.only.join(',')} (it has: ${stage.builders.map((b) => b.name).join(', ')})`);

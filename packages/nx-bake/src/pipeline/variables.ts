@@ -26,7 +26,7 @@ import { ENV_NAME } from './env-name';
 import { positionOf } from './positions';
 import { didYouMean } from './suggest';
 import type { Pipeline, SourcePosition, VariableDefinition, VariableType } from './types';
-import { describeVaultReference, isVaultPlaceholder, kvReference, placeholderVault, type VaultResolver } from './vault-reference';
+import { describeVaultReference, isVaultPlaceholder, kvReference, placeholderVault, vaultPlaceholder, type VaultResolver } from './vault-reference';
 
 export interface VariableSources {
   /** `--var` values: `name=value` strings, or a map of name → value (as strings). */
@@ -38,6 +38,8 @@ export interface VariableSources {
   workspaceRoot: string;
   /** The values of variables read from Vault; `placeholderVault` (never calling Vault) when absent. */
   vault?: VaultResolver;
+  /** The variables to read from Vault (those a stage uses); the others get a placeholder. All when absent. */
+  vaultVariables?: string[];
 }
 
 export interface ResolvedVariables {
@@ -198,7 +200,7 @@ export function resolveVariables(pipeline: Pipeline, sources: VariableSources): 
     const source = declarations[name].vault;
     if (!source || values.has(name) || given.has(name)) continue;
     const reference = kvReference(source);
-    const value = vault.read(reference);
+    const value = sources.vaultVariables && !sources.vaultVariables.includes(name) ? vaultPlaceholder(reference) : vault.read(reference);
     const converted = isVaultPlaceholder(value) ? { ok: true as const, value } : coerceNative(value, variableType(declarations[name]));
     if (converted.ok) values.set(name, converted.value);
     else badValue(positionOf(pipeline, ['variables', name, 'vault']), name, value, ` (from vault ${describeVaultReference(reference)})`);
