@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeVault, type FakeVault } from '../../../fake-vault/src';
 import { jwtSigningKey, mintJwt } from '../../../fake-vault/src/testing/mint-jwt';
 import type { VaultReference } from '../pipeline/vault-reference';
+import { freePort } from '../../test/support/net';
 import { openVaultSession } from '.';
 
 /** The Vault client against the fake Vault (a real HTTP server checking every exchange against the contract). */
@@ -132,7 +132,7 @@ describe('VaultSession', () => {
     } finally {
       fake.vault.sealed = false;
     }
-    const port = await closedPort();
+    const port = await freePort();
     expect(await failure([kv('app', 'k')], { VAULT_ADDR: `http://127.0.0.1:${port}` })).toMatch(
       new RegExp(`^vault: cannot read secret/app#k: GET http://127.0.0.1:${port}/v1/auth/token/lookup-self failed: connect ECONNREFUSED .*is VAULT_ADDR right, and Vault up\\?\\)$`),
     );
@@ -166,15 +166,3 @@ describe('VaultSession', () => {
     expect(open({ VAULT_ADDR: fake.url, VAULT_TOKEN: 't', VAULT_CACERT: join(dir, 'none.pem') })).toThrow(/VAULT_CACERT: cannot read the CA certificate .*ENOENT/);
   });
 });
-
-/** A loopback port nothing listens on: Vault down. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
