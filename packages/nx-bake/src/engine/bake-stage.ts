@@ -153,14 +153,15 @@ async function adoptOrBuild(bake: Bake, builder: PreparedBuilder, journal: RunJo
       builderName: builder.name,
       config: builder.config,
       baseImage: builder.baseImage,
-      labels: {
+      // The artifact's metadata outlives the bake: a secret a tag rendered goes no further than the log does.
+      labels: prepared.redactor.redactValue({
         ...builder.stage.tags,
         'nx-bake.pipeline': pipeline.name,
         'nx-bake.stage': stage.name,
         'nx-bake.fingerprint': fingerprint.value,
         'nx-bake.base': builder.baseImage,
         'nx-bake.run': runId,
-      },
+      }),
       runId,
       onError: options.onError ?? 'cleanup',
     },
