@@ -28,20 +28,26 @@ const TIMEOUT_MS = 30_000;
 
 const retryable = (status: number | undefined): boolean => status === undefined || status === 412 || status >= 500;
 
+/** A certificate Vault's client would not trust now will not be trusted in a second either. */
+const isCertificateError = (error: unknown): boolean => /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(String((error as NodeJS.ErrnoException).code ?? ''));
+
 /** One API call, `path` under /v1/. Answers any status; throws VaultRequestError only when no answer came after the retries. */
 export async function vaultRequest(settings: VaultSettings, method: string, path: string, options: RequestOptions = {}): Promise<VaultAnswer> {
   for (let attempt = 0; ; attempt++) {
     let answer: VaultAnswer | undefined;
     let failure: string | undefined;
+    let final = attempt >= RETRIES;
     try {
       answer = await once(settings, method, path, options);
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason ?? error;
-      failure = (error as Error).message;
+      const certificate = isCertificateError(error);
+      failure = `${(error as Error).message} (${certificate ? "is Vault's CA in VAULT_CACERT?" : 'is VAULT_ADDR right, and Vault up?'})`;
+      final ||= certificate;
     }
-    if (attempt >= RETRIES || !retryable(answer?.status)) {
+    if (final || !retryable(answer?.status)) {
       if (answer) return answer;
-      throw new VaultRequestError(`${method} ${settings.address}/v1/${path}`, undefined, [], `${failure} (is VAULT_ADDR right, and Vault up?)`);
+      throw new VaultRequestError(`${method} ${settings.address}/v1/${path}`, undefined, [], failure);
     }
     await sleep(RETRY_DELAYS_MS[attempt], options.signal);
   }

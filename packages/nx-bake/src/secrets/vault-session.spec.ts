@@ -1,4 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeVault, type FakeVault } from '../../../fake-vault/src';
@@ -146,6 +149,34 @@ describe('VaultSession', () => {
       'vault: cannot read secret/app#deploy_token: the Vault token from VAULT_TOKEN is not valid (expired or revoked?): GET /v1/auth/token/lookup-self answered HTTP 403: permission denied',
     );
     expect(gets()).toEqual(['/v1/auth/token/lookup-self 403']);
+  });
+
+  it('speaks TLS: trusts the CA of VAULT_CACERT, refuses an unknown certificate at once, and skips the check with VAULT_SKIP_VERIFY', async () => {
+    // Vault over TLS: a certificate for 127.0.0.1 (openssl), in front of the fake as `vault server -dev-tls` would be.
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    expect([made.status, made.stderr.includes('error')]).toEqual([0, false]);
+    const proxy = createTlsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (socket) => {
+      const upstream = connect(fake.port, '127.0.0.1');
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const address = `https://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    try {
+      const read = async (extra: NodeJS.ProcessEnv) => {
+        const session = openVaultSession(env({ VAULT_ADDR: address, VAULT_TOKEN: root, ...extra }), say);
+        return session.prefetch([kv('app', 'deploy_token')]).then((values) => values.read(kv('app', 'deploy_token')));
+      };
+      expect(await read({ VAULT_CACERT: join(dir, 'cert.pem') })).toBe('tok-v2');
+      expect(await read({ VAULT_SKIP_VERIFY: 'true' })).toBe('tok-v2');
+      fake.clearRequests();
+      const started = Date.now();
+      await expect(read({})).rejects.toThrow(new RegExp(`GET ${address}/v1/auth/token/lookup-self failed: self-signed certificate \\(is Vault's CA in VAULT_CACERT\\?\\)`));
+      expect([fake.requests(), Date.now() - started < 1000]).toEqual([[], true]);
+    } finally {
+      proxy.close();
+    }
   });
 
   it('reads its settings from the environment with Vault\'s names, and says which one is missing or wrong', () => {

@@ -5,6 +5,7 @@
  * saw (each request, by which token) and what the Docker engine did (container creates), not the bake's
  * own report alone.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { useBakeFixture } from '../support/bake-fixture';
 import { removeByLabel, watchContainerCreates } from '../support/docker';
 import { freePort } from '../support/net';
 import { useVaultFixture } from '../support/vault-fixture';
+import { repoRoot } from '../support/workspace';
 import { localLeaks } from '../reliability/leaks';
 
 const pipeline = `vault${randomUUID().slice(0, 6)}`;
@@ -60,6 +62,8 @@ describe('secrets from Vault in a Docker bake', () => {
       [`pipelines/${pipeline}/pipeline.yaml`]: VAULT_PIPELINE(pipeline),
       [`pipelines/${pipeline}/base/README.md`]: 'the base stage\n',
       [`pipelines/${pipeline}/app/README.md`]: 'the app stage\n',
+      [`pipelines/${pipeline}-plain/pipeline.yaml`]: `name: ${pipeline}-plain\nbuilders:\n  local: { type: docker }\nstages:\n  - name: only\n    from: { image: nx-bake/debian:bookworm }\n`,
+      [`pipelines/${pipeline}-plain/only/README.md`]: 'a stage without Vault\n',
     },
   });
   afterAll(() => removeByLabel(label));
@@ -155,6 +159,20 @@ describe('secrets from Vault in a Docker bake', () => {
     expect(leaseRevokes()).toEqual(issuedLeases());
     expect(issuedLeases()).toHaveLength(1);
     expect(await localLeaks({ workspace: fx.workspace, tmp: fx.tmp, pipeline, stage: 'base' })).toEqual([]);
+  });
+
+  it('loads the Vault client only for a stage that refers to Vault', () => {
+    // In a process of its own, as an Nx task is: does preparing the stage load dist/secrets/?
+    const loads = (pipelineFile: string, stage: string) => {
+      const script = `const { prepareWithSecrets } = require(${JSON.stringify(join(repoRoot, 'packages/nx-bake/dist/engine/stage-secrets'))});
+        prepareWithSecrets({ workspaceRoot: process.cwd(), pipelineFile: ${JSON.stringify(pipelineFile)}, stage: ${JSON.stringify(stage)}, env: {} }, { gitCommit: 'c', buildTime: new Date(), runId: 'r' }, new AbortController().signal)
+          .catch((error) => console.error(error.message))
+          .then(() => console.log('loaded:', Object.keys(require.cache).some((path) => path.includes('/dist/secrets/'))));`;
+      const run = spawnSync(process.execPath, ['-e', script], { cwd: fx.workspace.root, encoding: 'utf8' });
+      return `${run.stderr}${run.stdout}`.trim();
+    };
+    expect(loads(`pipelines/${pipeline}-plain/pipeline.yaml`, 'only')).toBe('loaded: false');
+    expect(loads(`pipelines/${pipeline}/pipeline.yaml`, 'base')).toBe('vault: VAULT_ADDR is not set: the pipeline reads secrets from Vault\nloaded: true');
   });
 
   describe('fails before any instance starts, naming the path and the HTTP status, never the token', () => {
