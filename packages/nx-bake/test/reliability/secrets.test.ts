@@ -1,9 +1,9 @@
 /**
  * Secrets never leave the bake (issue #6): a canary DigitalOcean token and a canary sensitive variable
  * (used in a shell provisioner's environment and in Ansible vars, Ansible at -vvv) are searched for in every
- * byte the bake leaves anywhere: its output, the manifests, dist/, .nx/cache, .nx/workspace-data, its temp
- * folder, the Docker image's labels and history, and the droplets' user data and tags and every tag at the
- * fake cloud. Zero hits. The temporary SSH private key is 0600 in a 0700 folder while it exists, and gone after.
+ * byte the bake leaves anywhere: its output, the manifests, dist/, .nx/, Nx's cache and task database (under
+ * ~/.nx/<workspace id>/ with Nx 24), its temp folder, the Docker image's labels and history, and the droplets'
+ * user data and tags and every tag at the fake cloud. Zero hits. The temporary SSH private key is 0600 in a 0700 folder while it exists, and gone after.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
