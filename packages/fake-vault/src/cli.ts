@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { startFakeVault } from './fake';
 
 const USAGE = `usage: fake-vault [--port 8200] [--host 127.0.0.1] [--token T] [--namespace NS] [--strict]
@@ -9,36 +10,28 @@ database/ (role app), AppRole at auth/approle/ and JWT at auth/jwt/ (roles "bake
 Every request and answer is checked against shared/specs/vault-subset.openapi.json (or NX_BAKE_VAULT_SPEC).`;
 
 async function main(argv: string[]): Promise<void> {
-  let port = 8200;
-  let host: string | undefined;
-  let rootToken = 'root';
-  let namespace: string | undefined;
-  let strict = false;
-  let roleId: string | undefined;
-  let secretId: string | undefined;
-  const jwtKeys: string[] = [];
-  const audiences: string[] = [];
-  let issuer: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (arg === '--port') port = Number(value());
-    else if (arg === '--host') host = value();
-    else if (arg === '--token') rootToken = value();
-    else if (arg === '--namespace') namespace = value();
-    else if (arg === '--strict') strict = true;
-    else if (arg === '--role-id') roleId = value();
-    else if (arg === '--secret-id') secretId = value();
-    else if (arg === '--jwt-public-key') jwtKeys.push(readFileSync(value(), 'utf8'));
-    else if (arg === '--jwt-issuer') issuer = value();
-    else if (arg === '--jwt-audience') audiences.push(value());
-    else if (arg === '--help' || arg === '-h') return void console.log(USAGE);
-    else throw new Error(`unknown argument ${arg}\n${USAGE}`);
-  }
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8200' },
+      host: { type: 'string' },
+      token: { type: 'string', default: 'root' },
+      namespace: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      'role-id': { type: 'string' },
+      'secret-id': { type: 'string' },
+      'jwt-public-key': { type: 'string', multiple: true, default: [] },
+      'jwt-issuer': { type: 'string' },
+      'jwt-audience': { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return void console.log(USAGE);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0) throw new Error(`--port must be a port number\n${USAGE}`);
+  const { host, namespace, strict, token: rootToken } = values;
+  const jwtKeys = values['jwt-public-key'].map((file) => readFileSync(file, 'utf8'));
+  const audiences = values['jwt-audience'];
   const fake = await startFakeVault({
     port,
     host,
@@ -47,8 +40,8 @@ async function main(argv: string[]): Promise<void> {
     strict,
     onViolation: (v) => console.error(`contract violation (${v.direction}) ${v.method} ${v.url}:\n  ${v.problems.join('\n  ')}`),
   });
-  const approle = fake.vault.addAppRole('bake', { roleId, secretId });
-  fake.vault.configureJwt({ jwt_validation_pubkeys: jwtKeys, bound_issuer: issuer });
+  const approle = fake.vault.addAppRole('bake', { roleId: values['role-id'], secretId: values['secret-id'] });
+  fake.vault.configureJwt({ jwt_validation_pubkeys: jwtKeys, bound_issuer: values['jwt-issuer'] });
   fake.vault.addJwtRole('bake', { bound_audiences: audiences.length ? audiences : undefined });
   console.log(`fake Vault at ${fake.url}${namespace ? ` (namespace ${namespace})` : ''}; admin at ${fake.url}/_fake/state
   export VAULT_ADDR=${fake.url} VAULT_TOKEN=${rootToken}${namespace ? ` VAULT_NAMESPACE=${namespace}` : ''}
@@ -61,6 +54,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {
-  console.error(error.message);
+  console.error(`${error.message}${/Unknown option|argument/.test(error.message) ? `\n${USAGE}` : ''}`);
   process.exit(2);
 });

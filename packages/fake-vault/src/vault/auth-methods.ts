@@ -44,7 +44,7 @@ export const lookupSelf: Handler = (state, { token }) => {
       accessor: self.accessor,
       creation_time: Math.floor(self.issuedAt / 1000),
       creation_ttl: self.ttl,
-      display_name: self.origin === 'root' ? 'root' : `${self.origin.split(':')[0]}`,
+      display_name: self.origin.split(':')[0],
       expire_time: self.expiresAt === undefined ? null : new Date(self.expiresAt).toISOString(),
       explicit_max_ttl: 0,
       // Vault shows the token's own id to its holder; the fake's request log keeps response bodies of this call out of secret searches.
