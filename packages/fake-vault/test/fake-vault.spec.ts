@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { startFakeVault, type FakeVault } from '../src';
 import { jwtSigningKey, mintJwt } from '../src/testing/mint-jwt';
 
@@ -72,6 +73,15 @@ describe('fake Vault', () => {
     expect(await refused(mintJwt(key.privateKey, { ...claims, iss: 'https://evil.example' }))).toMatch(/issuer/);
     expect(await refused(mintJwt(key.privateKey, { ...claims, project: 'else' }))).toMatch(/bound claim/);
     expect((await call('POST', 'auth/jwt/login', { body: { role: 'nope', jwt: token } })).status).toBe(400);
+
+    // ES256, as some CI providers sign: the signature in JOSE's raw r||s form.
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    fake.vault.configureJwt({ jwt_validation_pubkeys: [key.publicKeyPem, ec.publicKey.export({ type: 'spki', format: 'pem' }).toString()], bound_issuer: 'https://ci.example' });
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${part({ alg: 'ES256', typ: 'JWT' })}.${part({ ...claims, exp: Math.floor(Date.now() / 1000) + 60 })}`;
+    const es256 = `${unsigned}.${sign('sha256', Buffer.from(unsigned), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+    expect((await login(es256)).status).toBe(200);
+    expect(await refused(`${part({ alg: 'none' })}.${part(claims)}.`)).toMatch(/unsupported signing algorithm none/);
   });
 
   it('issues database credentials with a lease; revoking the lease, or the token, ends it', async () => {
