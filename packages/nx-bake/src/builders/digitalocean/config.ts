@@ -1,5 +1,4 @@
 import type { BuilderConfig } from '../../pipeline/types';
-import { parseDuration } from '../../util/duration';
 import { ConfigFields } from '../config-fields';
 
 export const DEFAULT_API_URL = 'https://api.digitalocean.com';
@@ -56,14 +55,7 @@ const FIELDS = [
 export function parseDigitalOceanBuilderConfig(raw: BuilderConfig, builderName = 'digitalocean', env: NodeJS.ProcessEnv = process.env): DigitalOceanBuilderConfig {
   const sshFields = Object.keys(raw).filter((field) => field.startsWith('ssh_') || field === 'pause_before_connecting');
   const fields = new ConfigFields(raw, builderName, 'digitalocean', [...FIELDS, ...sshFields]);
-  const duration = (field: string, fallback: string) => {
-    const text = fields.optionalString(field) ?? fallback;
-    try {
-      return parseDuration(text);
-    } catch {
-      return fields.fail(field, `"${text}" is not a duration like 30s, 5m or 1h`);
-    }
-  };
+  const duration = fields.duration.bind(fields);
   const apiToken =
     fields.optionalString('api_token') ??
     env.DIGITALOCEAN_TOKEN ??

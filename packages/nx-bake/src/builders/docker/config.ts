@@ -23,12 +23,16 @@ export interface DockerBuilderConfig {
   env: Record<string, string>;
   /** User provisioner commands run as (default: the image's user). */
   execUser?: string;
+  /** Boot the image's systemd as PID 1 and provision once the system is up (see systemd.ts). */
+  systemd: boolean;
+  /** How long the boot may take before the build fails (`systemd_timeout`, default 2m). */
+  systemdTimeoutMs: number;
 }
 
 /** The instructions the Engine's commit accepts in `changes`. */
 export const COMMIT_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'WORKDIR', 'USER', 'LABEL', 'VOLUME', 'ONBUILD', 'HEALTHCHECK'];
 
-const FIELDS = ['type', 'pull', 'repository', 'tag', 'changes', 'labels', 'network', 'privileged', 'volumes', 'env', 'exec_user'];
+const FIELDS = ['type', 'pull', 'repository', 'tag', 'changes', 'labels', 'network', 'privileged', 'volumes', 'env', 'exec_user', 'systemd', 'systemd_timeout'];
 // Docker's reference grammar, slightly simplified: optional registry host[:port], lowercase path components.
 const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -65,6 +69,8 @@ export function parseDockerBuilderConfig(raw: BuilderConfig, builderName = 'dock
     volumes: parseVolumes(raw.volumes, fail),
     env: stringMap('env', ENV_NAME),
     execUser: optionalString('exec_user'),
+    systemd: bool('systemd'),
+    systemdTimeoutMs: fields.duration('systemd_timeout', '2m'),
   };
 }
 

@@ -11,6 +11,7 @@ import { keepOldestDockerImage } from './duplicates';
 import { deleteDockerArtifact, deleteDockerContainer, listDockerArtifacts, listDockerBuildContainers } from './inventory';
 import { pullImageStep } from './pull-image';
 import { stopContainerStep } from './stop-container';
+import { waitForSystemdStep } from './wait-for-systemd';
 
 export { parseDockerBuilderConfig, type DockerBuilderConfig } from './config';
 export { findImageByLabels, imageExists } from './images';
@@ -62,8 +63,9 @@ export class DockerBuilder implements Builder {
       pullImageStep(docker, request.baseImage, config),
       createContainerStep(docker, request, config),
       connectStep(docker, config),
+      ...(config.systemd ? [waitForSystemdStep(config)] : []),
       provisionStep(request),
-      stopContainerStep(docker),
+      stopContainerStep(docker, config.systemd),
       commitImageStep(docker, request, config),
     ];
   }
