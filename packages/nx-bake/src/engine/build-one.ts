@@ -49,6 +49,7 @@ export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
           signal,
           pipelineDir,
           workspaceRoot: options.workspaceRoot,
+          stageDir: join(options.workspaceRoot, stage.root),
           builderName: options.request.builderName,
           builderType: builder.type,
           tempDir,
