@@ -37,7 +37,8 @@ prepare_rootfs() {
   # booted from this image for a Docker build is not reconfigured (no default user, no new host keys),
   # and no boot waits on a metadata service that is not there.
   mkdir -p "$root/etc/cloud/cloud.cfg.d"
-  printf 'datasource_list: [ NoCloud, ConfigDrive ]\n' >"$root/etc/cloud/cloud.cfg.d/90-nx-bake-datasource.cfg"
+  # C.UTF-8 is built into glibc: cloud-init's default (en_US.UTF-8) is not generated in a minimal root.
+  printf 'datasource_list: [ NoCloud, ConfigDrive ]\nlocale: C.UTF-8\n' >"$root/etc/cloud/cloud.cfg.d/90-nx-bake.cfg"
   # Containers of this image share the host's network (builds and fake droplets alike): an sshd started
   # at boot would listen on the host's *:22. The fake DigitalOcean starts sshd on the droplet's address.
   chroot "$root" systemctl disable ssh.service >/dev/null 2>&1
