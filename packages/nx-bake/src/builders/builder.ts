@@ -24,6 +24,11 @@ export interface BuildRequest {
   tempDir?: string;
   /** Told of each resource the build creates and removes, so a killed run's leftovers can be found again. */
   journal?: ResourceJournal;
+  /**
+   * Reads a file the builder's configuration names (e.g. `user_data_file`), relative to the pipeline file;
+   * rendered with the stage's template context when `template` is set. Given by the engine.
+   */
+  readFile?(path: string, options: { template: boolean }): string;
 }
 
 /** Something a build creates for the time it runs (a container, a droplet, an SSH key), found again by its run. */
