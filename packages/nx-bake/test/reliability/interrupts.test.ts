@@ -17,6 +17,7 @@ import { docker, removeByLabel } from '../support/docker';
 import { oneStageDoPipeline } from '../support/do-pipeline';
 import { recordCounts, recordLeaks } from '../support/reliability-counts';
 import { cloudLeaks, localLeaks } from './leaks';
+import { BASE_IMAGE } from '../support/base-image';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
@@ -77,7 +78,7 @@ builders:
     repository: nx-bake-reliability/${pipeline}
 stages:
   - name: only
-    from: { image: nx-bake/debian:bookworm }
+    from: { image: ${BASE_IMAGE} }
     provisioners:
 ${PROVISIONERS}
 `,
