@@ -37,6 +37,8 @@ export interface BuildResource {
   id: string;
   /** The run that created it, when the provider records it (label or tag). */
   runId?: string;
+  /** The pipeline it was built for, when the provider records it: a sweep of one pipeline leaves others' alone. */
+  pipeline?: string;
   createdAt?: Date;
 }
 

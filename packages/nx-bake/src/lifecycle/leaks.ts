@@ -31,8 +31,8 @@ export interface SweepReport {
 /**
  * Finds what killed bakes left behind and removes it. A run whose journal is on this machine and whose
  * process is gone is dead for sure: everything it recorded (containers, droplets, SSH keys, temp dirs) and
- * everything carrying its run label goes. Resources of runs nobody here knows go once `olderThan` old;
- * those of a running bake are never touched.
+ * everything carrying its run label goes. Resources of this pipeline's runs nobody here knows go once
+ * `olderThan` old; those of a running bake, and other pipelines' builds, are never touched.
  */
 export async function sweepLeaks(options: SweepOptions): Promise<SweepReport> {
   const { say } = options;
@@ -52,6 +52,8 @@ export async function sweepLeaks(options: SweepOptions): Promise<SweepReport> {
     for (const resource of await builder.listBuildResources(config)) {
       const alive = resource.runId ? liveness.get(resource.runId) : undefined;
       if (alive === true) continue;
+      // Another pipeline's build (on a shared engine or account) is that pipeline's sweep to judge.
+      if (resource.pipeline && resource.pipeline !== options.pipeline.name) continue;
       if (alive === false) add({ ...resource, builderName: name, why: `its run ${resource.runId} was killed` });
       else if (resource.createdAt && now - resource.createdAt.getTime() >= options.olderThanMs) {
         add({ ...resource, builderName: name, why: `no running bake here knows its run ${resource.runId ?? '(none)'}, created ${resource.createdAt.toISOString()}` });

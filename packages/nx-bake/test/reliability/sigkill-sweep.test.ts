@@ -76,9 +76,22 @@ ${HOLD}
     const young = fx.workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--olderThan=1h', '--output-style=static']);
     expect(young.stdout).toContain('0 leaked resources');
     expect(await containersWithLabel(`nx-bake.pipeline=${pipeline}`)).toHaveLength(1);
-    const old = fx.workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--olderThan=0s', '--output-style=static']);
-    expect(old.stdout).toContain(`container ${container.id}: removing (no running bake here knows its run`);
-    expect(await containersWithLabel(`nx-bake.pipeline=${pipeline}`)).toHaveLength(0);
+    // Another pipeline's build on the same engine is that pipeline's to sweep, however old.
+    const otherPipeline = `${pipeline}-other`;
+    const other = await docker.createContainer({
+      Image: 'nx-bake/debian:bookworm',
+      Cmd: ['sleep', '300'],
+      Labels: { 'nx-bake.pipeline': otherPipeline, 'nx-bake.stage': 'only', 'nx-bake.run': `elsewhere-${randomUUID()}` },
+    });
+    try {
+      const old = fx.workspace.nx(['run', `${pipeline}:gc`, '--leaked', '--olderThan=0s', '--output-style=static']);
+      expect(old.stdout).toContain(`container ${container.id}: removing (no running bake here knows its run`);
+      expect(old.stdout).not.toContain(other.id);
+      expect(await containersWithLabel(`nx-bake.pipeline=${pipeline}`)).toHaveLength(0);
+      expect(await containersWithLabel(`nx-bake.pipeline=${otherPipeline}`)).toHaveLength(1);
+    } finally {
+      await other.remove({ force: true });
+    }
   });
 });
 

@@ -32,12 +32,16 @@ export async function deleteSnapshot(api: DigitalOceanApi, artifact: string): Pr
 /** Build droplets: every one is tagged `nx-bake` and with its run. SSH keys carry no tags: the run journal has them. */
 export async function listBuildDroplets(api: DigitalOceanApi): Promise<BuildResource[]> {
   const droplets = await allPages<Droplet>(api, `/v2/droplets?tag_name=${NX_BAKE_TAG}`, 'droplets');
-  return droplets.map((droplet) => ({
-    kind: 'droplet',
-    id: String(droplet.id),
-    runId: tagValues(droplet.tags ?? []).run,
-    createdAt: droplet.created_at ? new Date(droplet.created_at) : undefined,
-  }));
+  return droplets.map((droplet) => {
+    const tags = tagValues(droplet.tags ?? []);
+    return {
+      kind: 'droplet',
+      id: String(droplet.id),
+      runId: tags.run,
+      pipeline: tags.stage?.split(':')[0],
+      createdAt: droplet.created_at ? new Date(droplet.created_at) : undefined,
+    };
+  });
 }
 
 export async function deleteBuildResource(api: DigitalOceanApi, resource: BuildResource): Promise<void> {

@@ -37,6 +37,7 @@ export async function listDockerBuildContainers(docker: Docker): Promise<BuildRe
     kind: 'container',
     id: container.Id,
     runId: container.Labels?.['nx-bake.run'],
+    pipeline: container.Labels?.['nx-bake.pipeline'],
     createdAt: new Date(container.Created * 1000),
   }));
 }
