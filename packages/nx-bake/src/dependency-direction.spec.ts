@@ -9,6 +9,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 const LAYERS: string[][] = [
   ['util'],
   ['pipeline'],
+  // The Vault client: it knows references (pipeline) and nothing of builds; the engine loads it lazily.
+  ['secrets'],
   ['progress'],
   ['steps'],
   ['communicators'],

@@ -1,8 +1,14 @@
-import Ajv from 'ajv';
+import Ajv, { type Format } from 'ajv';
 import addFormats from 'ajv-formats';
 
+export interface AjvOptions {
+  coerceTypes: boolean;
+  /** Formats of another document's dialect (Vault's `map`, Go durations): added, or replacing ajv-formats' own. */
+  formats?: Record<string, Format>;
+}
+
 /** An ajv for the spec's OpenAPI 3.0 dialect (see shared/specs/README.md, "Notes for ajv"). */
-export function createAjv(options: { coerceTypes: boolean }): Ajv {
+export function createAjv(options: AjvOptions): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     strict: true,
@@ -17,5 +23,6 @@ export function createAjv(options: { coerceTypes: boolean }): Ajv {
   ajv.addFormat('float', { type: 'number', validate: (n: number) => Number.isFinite(n) });
   ajv.addKeyword({ keyword: 'example' });
   ajv.addKeyword({ keyword: 'discriminator' }); // annotation only: ajv's discriminator option stays off
+  for (const [name, format] of Object.entries(options.formats ?? {})) ajv.addFormat(name, format);
   return ajv;
 }

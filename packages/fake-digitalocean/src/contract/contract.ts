@@ -2,7 +2,7 @@ import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { createAjv } from './ajv';
+import { createAjv, type AjvOptions } from './ajv';
 import { OpenApiDoc } from './openapi';
 import { indexOperations, matchOperation, OperationMatch, OperationSpec } from './operations';
 import { resolveSpecPath } from './spec-path';
@@ -31,9 +31,9 @@ export class Contract {
   private readonly coercing: Ajv; // parameters and headers arrive as strings
   private readonly cache = new Map<string, ValidateFunction>();
 
-  constructor(readonly doc: OpenApiDoc, readonly source = '(in memory)') {
-    this.exact = createAjv({ coerceTypes: false });
-    this.coercing = createAjv({ coerceTypes: true });
+  constructor(readonly doc: OpenApiDoc, readonly source = '(in memory)', options: Pick<AjvOptions, 'formats'> = {}) {
+    this.exact = createAjv({ ...options, coerceTypes: false });
+    this.coercing = createAjv({ ...options, coerceTypes: true });
     for (const ajv of [this.exact, this.coercing]) {
       // Refs point into the document, so ajv compiles its root: its OpenAPI keys must be known keywords.
       for (const key of Object.keys(doc)) if (!ajv.getKeyword(key)) ajv.addKeyword({ keyword: key });

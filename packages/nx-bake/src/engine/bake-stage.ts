@@ -8,7 +8,8 @@ import { buildOne } from './build-one';
 import { assertBaseNotRevoked, revocationsFor } from './revocation-checks';
 import { RunJournal } from './run-journal';
 import { changedParts, type Fingerprint } from './fingerprint';
-import { artifactQuery, baseImagesOf, fingerprintOf, prepareStage, previousIsCurrent, withBaseImages, type PreparedBuilder, type PreparedStage, type StageInputs } from './prepare-stage';
+import { artifactQuery, baseImagesOf, fingerprintOf, previousIsCurrent, withBaseImages, type PreparedBuilder, type PreparedStage, type StageInputs } from './prepare-stage';
+import { prepareWithSecrets, withVaultScope } from './stage-secrets';
 import { trustedBaseImages } from './trusted-base';
 import { undoPublished } from './undo-published';
 import { InterruptedError } from '../steps/run-steps';
@@ -61,12 +62,13 @@ interface Bake {
  */
 export async function bakeStage(options: BakeStageOptions): Promise<BakeStageResult> {
   // One bake of a stage at a time per workspace: a second waits, then keeps or adopts what the first made.
-  return withStageLock(options, options.signal, (message) => process.stderr.write(`nx-bake: ${message}\n`), () => bakeStageLocked(options));
+  // Vault's leases and login token live as long as the outermost bake of the process (stage-secrets.ts).
+  return withVaultScope(() => withStageLock(options, options.signal, (message) => process.stderr.write(`nx-bake: ${message}\n`), () => bakeStageLocked(options)));
 }
 
 async function bakeStageLocked(options: BakeStageOptions): Promise<BakeStageResult> {
   const started = new Date();
-  let prepared = prepareStage(options, { gitCommit: gitCommit(options.workspaceRoot), buildTime: new Date(), runId: newRunId() });
+  let prepared = await prepareWithSecrets(options, { gitCommit: gitCommit(options.workspaceRoot), buildTime: new Date(), runId: newRunId() }, options.signal);
   const { pipeline, stage, redactor } = prepared;
   // A failed bake must leave no manifest: not even the previous one, which Nx would cache as this run's output.
   removeManifest(prepared.manifestPath);
@@ -153,14 +155,15 @@ async function adoptOrBuild(bake: Bake, builder: PreparedBuilder, journal: RunJo
       builderName: builder.name,
       config: builder.config,
       baseImage: builder.baseImage,
-      labels: {
+      // The artifact's metadata outlives the bake: a secret a tag rendered goes no further than the log does.
+      labels: prepared.redactor.redactValue({
         ...builder.stage.tags,
         'nx-bake.pipeline': pipeline.name,
         'nx-bake.stage': stage.name,
         'nx-bake.fingerprint': fingerprint.value,
         'nx-bake.base': builder.baseImage,
         'nx-bake.run': runId,
-      },
+      }),
       runId,
       onError: options.onError ?? 'cleanup',
       baseData: builder.baseData,

@@ -1,9 +1,12 @@
 import type { StageManifest } from '../artifacts/manifest';
 import { loadPipelineFile } from '../pipeline/load';
+import { CollectingVault, holdsVaultPlaceholder, vaultPlaceholder } from '../pipeline/vault-reference';
 import { gitCommit } from '../util/git';
 import type { BakeOutcome } from './bake-stage';
 import { changedParts } from './fingerprint';
-import { artifactQuery, fingerprintOf, prepareStage, previousIsCurrent, type StageFacts, type StageInputs } from './prepare-stage';
+import type { Stage } from '../pipeline/types';
+import { artifactQuery, fingerprintOf, prepareStage, previousIsCurrent, type PreparedStage, type StageFacts, type StageInputs } from './prepare-stage';
+import { collectFromFiles } from './stage-secrets';
 import { BaseNotBakedError } from './resolve-base';
 import { baseArtifactQuery } from './trusted-base';
 
@@ -14,6 +17,8 @@ export interface PlanEntry {
   reasons: string[];
   /** Unknown when the base will be built first. */
   fingerprint?: string;
+  /** What the stage reads from Vault at bake time, as `<from vault: path#key>` (plan never calls Vault). */
+  vault?: string[];
 }
 
 /**
@@ -22,7 +27,7 @@ export interface PlanEntry {
  * parents first; a child of a stage that will be built is built too.
  */
 export async function planStages(stages: StageInputs[]): Promise<PlanEntry[]> {
-  const facts: StageFacts = { gitCommit: stages[0] ? gitCommit(stages[0].workspaceRoot) : 'unknown', buildTime: new Date(), runId: 'plan' };
+  const facts: Omit<StageFacts, 'vault'> = { gitCommit: stages[0] ? gitCommit(stages[0].workspaceRoot) : 'unknown', buildTime: new Date(), runId: 'plan' };
   const predicted = new Map<string, { entry: PlanEntry; manifest?: StageManifest }>();
   const entries: PlanEntry[] = [];
   for (const inputs of stages) {
@@ -35,7 +40,7 @@ export async function planStages(stages: StageInputs[]): Promise<PlanEntry[]> {
 
 async function planOne(
   inputs: StageInputs,
-  facts: StageFacts,
+  facts: Omit<StageFacts, 'vault'>,
   predicted: Map<string, { entry: PlanEntry; manifest?: StageManifest }>,
 ): Promise<{ entry: PlanEntry; manifest?: StageManifest }> {
   const pipeline = loadPipelineFile(inputs.pipelineFile, { workspaceRoot: inputs.workspaceRoot });
@@ -45,12 +50,37 @@ async function planOne(
   const entryOf = (outcome: BakeOutcome, reasons: string[], fingerprint?: string): PlanEntry => ({ pipeline: pipeline.name, stage: inputs.stage, outcome, reasons, fingerprint });
   if (parent?.entry.outcome === 'built') return { entry: entryOf('built', [`base ${parentKey} will be built`]) };
 
+  // Vault is never called: a reference renders as its placeholder, and is listed (values are no part of a fingerprint).
+  const vault = new CollectingVault();
   let prepared;
   try {
-    prepared = prepareStage(inputs, facts, parent?.manifest);
+    prepared = prepareStage(inputs, { ...facts, vault }, parent?.manifest);
   } catch (error) {
     if (error instanceof BaseNotBakedError) return { entry: entryOf('built', [error.message]) };
     throw error;
+  }
+  collectFromFiles(prepared);
+  const withVault = (planned: { entry: PlanEntry; manifest?: StageManifest }) =>
+    vault.references.length ? { ...planned, entry: { ...planned.entry, vault: vault.references.map(vaultPlaceholder) } } : planned;
+  return withVault(await planPrepared(prepared, inputs, from, parentKey, parent, entryOf));
+}
+
+type EntryOf = (outcome: BakeOutcome, reasons: string[], fingerprint?: string) => PlanEntry;
+
+async function planPrepared(
+  prepared: PreparedStage,
+  inputs: StageInputs,
+  from: Stage['from'] | undefined,
+  parentKey: string | undefined,
+  parent: { entry: PlanEntry; manifest?: StageManifest } | undefined,
+  entryOf: EntryOf,
+): Promise<{ entry: PlanEntry; manifest?: StageManifest }> {
+  const pipeline = prepared.pipeline;
+  const fingerprint = fingerprintOf(prepared, inputs);
+  // A provider's credentials from Vault are placeholders here: the provider is not asked with them.
+  const unaskable = prepared.builders.filter((builder) => holdsVaultPlaceholder(builder.config)).map((builder) => builder.name);
+  if (unaskable.length) {
+    return { entry: entryOf('built', [`not checked at the provider: the settings of ${unaskable.join(', ')} come from Vault, which plan does not read`], fingerprint.value) };
   }
   if (!parent && prepared.base.manifest && from?.kind === 'stage') {
     for (const builder of prepared.builders) {
@@ -59,7 +89,6 @@ async function planOne(
       }
     }
   }
-  const fingerprint = fingerprintOf(prepared, inputs);
   if (prepared.previous && (await previousIsCurrent(prepared, fingerprint.value))) {
     return { entry: entryOf('cached', ['manifest is current'], fingerprint.value), manifest: prepared.previous };
   }

@@ -4,10 +4,12 @@ import type { ArtifactQuery } from '../builders/builder';
 import { builderFor } from '../builders/registry';
 import { loadPipelineFile } from '../pipeline/load';
 import { manifestPath } from '../pipeline/output-paths';
+import { variablesReadBy } from '../pipeline/stage-files';
 import { redactorFor, type Redactor } from '../pipeline/redact';
 import { renderStage, renderValue, templateContext, type TemplateContext } from '../pipeline/template';
 import type { Pipeline, Stage, StageBuilder } from '../pipeline/types';
 import { resolveVariables, type ResolvedVariables } from '../pipeline/variables';
+import type { VaultResolver } from '../pipeline/vault-reference';
 import { fingerprintStage, type Fingerprint } from './fingerprint';
 import { baseImageFor, resolveBase, type ResolvedBase } from './resolve-base';
 import { selectBuilders, type ConfiguredBuilder } from './stage-builders';
@@ -31,6 +33,8 @@ export interface StageFacts {
   gitCommit: string;
   buildTime: Date;
   runId: string;
+  /** What Vault references read as: the values a bake read up front (stage-secrets.ts), or placeholders (plan). */
+  vault: VaultResolver;
 }
 
 /** One builder of a bake, rendered once: what finding, verifying and building its artifact use. */
@@ -67,7 +71,9 @@ export function prepareStage(inputs: StageInputs, facts: StageFacts, parentManif
   const env = inputs.env ?? process.env;
   const pipeline = loadPipelineFile(inputs.pipelineFile, { workspaceRoot });
   const stage = findStage(pipeline, inputs.stage);
-  const variables = resolveVariables(pipeline, { vars: inputs.vars, varFiles: inputs.varFiles, env, workspaceRoot });
+  // Only the Vault variables this stage reads are read from Vault (the others are placeholders it never renders).
+  const vaultVariables = variablesReadBy(stage, pipeline, workspaceRoot);
+  const variables = resolveVariables(pipeline, { vars: inputs.vars, varFiles: inputs.varFiles, env, workspaceRoot, vault: facts.vault, vaultVariables });
   const selected = selectBuilders(stage, inputs.only);
   if (inputs.only?.length && !selected.length) {
     throw new Error(`stage ${stage.name} has no builder matching --only=${inputs.only.join(',')} (it has: ${stage.builders.map((b) => b.name).join(', ')})`);
@@ -79,11 +85,14 @@ export function prepareStage(inputs: StageInputs, facts: StageFacts, parentManif
   // Every base is known (or found missing: a plan then predicts a build) before any builder's stage is rendered.
   const baseImages = selected.map((entry) => baseImageFor({ ...stage, from }, entry, base));
   const path = manifestPath(workspaceRoot, pipeline.name, stage.name);
+  const redactor = redactorFor(pipeline, variables);
+  // Everything read from Vault, used or not, and the credentials that read it.
+  for (const secret of facts.vault.secrets?.() ?? []) redactor.add(secret);
   const prepared: PreparedStage = {
     pipeline,
     stage,
     variables,
-    redactor: redactorFor(pipeline, variables),
+    redactor,
     builders: [],
     base,
     manifestPath: path,
@@ -117,6 +126,7 @@ function prepareBuilder(prepared: PreparedStage, entry: StageBuilder, baseImage:
     runId: prepared.runId,
     env: prepared.env,
     workspaceRoot: prepared.workspaceRoot,
+    vault: prepared.vault,
   });
   const rendered = renderStage(pipeline, stage, context);
   const config = rendered.builders.find((candidate) => candidate.name === entry.name)!.config;

@@ -79,6 +79,7 @@ export function checkPipeline(input: CheckInput): Diagnostic[] {
   // Variable defaults of the declared type (values are never printed: a default may be a secret).
   if (isMap(data.variables)) {
     for (const [name, declaration] of Object.entries(data.variables)) {
+      if (isMap(declaration) && isMap(declaration.vault)) checkVaultVariable(name, declaration, report);
       if (!isMap(declaration) || typeof declaration.type !== 'string' || !(declaration.type in VALUE_CHECKS)) continue;
       if (declaration.default === undefined || declaration.default === null) continue;
       if (!VALUE_CHECKS[declaration.type](declaration.default)) {
@@ -139,6 +140,12 @@ export function checkPipeline(input: CheckInput): Diagnostic[] {
 }
 
 type Report = (path: Path, message: string, mode?: 'key' | 'value' | 'auto') => void;
+
+/** Vault is a variable's only source of a default, and what it reads is a secret. */
+function checkVaultVariable(name: string, declaration: Raw, report: Report): void {
+  if (declaration.default !== undefined) report(['variables', name, 'default'], `variable '${name}' is read from Vault: it takes no default`, 'key');
+  if (declaration.sensitive === false) report(['variables', name, 'sensitive'], `variable '${name}' is read from Vault, so it is sensitive: remove 'sensitive: false'`, 'value');
+}
 
 /** Checks `builders` and `builder_overrides`; returns the stage's (known) builders. */
 function checkStageBuilders(stage: Raw, path: Path, builderNames: string[], defaults: string[], report: Report): string[] {

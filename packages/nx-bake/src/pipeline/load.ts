@@ -218,6 +218,11 @@ function duplicateKeys(doc: Document): { offset: number; message: string }[] {
   return found;
 }
 
+/** A value read from Vault is always sensitive: every reader of `sensitive` (redaction, fingerprints, Nx inputs) treats it so. */
+function withVaultSensitive(variables: Record<string, VariableDefinition>): Record<string, VariableDefinition> {
+  return Object.fromEntries(Object.entries(variables).map(([name, definition]) => [name, definition.vault ? { ...definition, sensitive: true } : definition]));
+}
+
 function toPipeline(data: Raw, name: string, file: string, dir: string): Pipeline {
   const builders = structuredClone((data.builders ?? {}) as Record<string, BuilderConfig>);
   const defaultBuilders = (data.default_builders as string[] | undefined) ?? Object.keys(builders);
@@ -248,7 +253,7 @@ function toPipeline(data: Raw, name: string, file: string, dir: string): Pipelin
     name,
     file,
     dir,
-    variables: (data.variables ?? {}) as Record<string, VariableDefinition>,
+    variables: withVaultSensitive((data.variables ?? {}) as Record<string, VariableDefinition>),
     builders,
     defaultBuilders,
     stages,

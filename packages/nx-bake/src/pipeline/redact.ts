@@ -83,7 +83,7 @@ export class Redactor {
 }
 
 /** The strings a sensitive value can show up as: itself (scalars), its leaves, and its JSON (lists/maps). */
-function secretsOf(value: unknown): string[] {
+export function secretsOf(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   if (typeof value === 'string') return [value];
   if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];

@@ -1,6 +1,7 @@
 /** What a stage is made of, for its fingerprint and its Nx target alike: its definition, the variables it refers to, the files it reads. */
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Stage } from './types';
+import type { Pipeline, Stage } from './types';
 
 /** A stage's definition as written: where it lives and how long its artifacts are kept do not change what is built. */
 export function stageDefinition(stage: Stage): Omit<Stage, 'root' | 'retain'> {
@@ -90,6 +91,27 @@ export function referencedVariables(definition: unknown): string[] {
   const names = new Set<string>();
   for (const match of text.matchAll(/\bvar\.([A-Za-z_][A-Za-z0-9_]*)|\bvar\[\\?["']([^"'\\]+)\\?["']\]/g)) {
     names.add(match[1] ?? match[2]);
+  }
+  return [...names].sort();
+}
+
+/**
+ * The variables a stage's templates can read: those its definition refers to and those its `vars_template`
+ * files refer to (a file that is missing refers to none; it fails the build). Undefined when a
+ * `vars_template` path is itself a template: which file it is, and so what it reads, is known at bake time only.
+ */
+export function variablesReadBy(stage: Stage, pipeline: Pipeline, workspaceRoot: string): string[] | undefined {
+  const names = new Set(referencedVariables(stageDefinition(stage)));
+  for (const provisioner of stage.provisioners) {
+    if (provisioner.type !== 'ansible' || !provisioner.vars_template) continue;
+    if (provisioner.vars_template.includes('{{') || provisioner.vars_template.includes('{%')) return undefined;
+    let text = '';
+    try {
+      text = readFileSync(join(workspaceRoot, pipeline.dir, provisioner.vars_template), 'utf8');
+    } catch {
+      // reported when the build renders it
+    }
+    referencedVariables(text).forEach((name) => names.add(name));
   }
   return [...names].sort();
 }

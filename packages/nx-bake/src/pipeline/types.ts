@@ -12,7 +12,19 @@ export interface VariableDefinition {
   type?: VariableType;
   default?: unknown;
   description?: string;
+  /** Always true for a variable read from Vault (the loader sets it). */
   sensitive?: boolean;
+  /** Read from a Vault KV secret at bake time when no other source sets the variable. */
+  vault?: VaultVariableSource;
+}
+
+/** A variable's `vault:`: `key` of the KV secret `path` in `mount` (KV `version` 1 or 2, detected when absent). */
+export interface VaultVariableSource {
+  path: string;
+  key: string;
+  /** Default `secret`, the KV v2 mount of a Vault dev server. */
+  mount?: string;
+  version?: 1 | 2;
 }
 
 /** A named builder configuration: `type` picks the builder, the rest is that builder's own config. */

@@ -3,6 +3,7 @@
  * references, cycles, missing files), references to and from the other pipelines, `bakes` naming Nx
  * projects that do not exist, variables (required, types, var files, `--var`), and templates (each
  * stage rendered with placeholder build facts, so undefined names are found; `vars_template` files too).
+ * Vault is never called: its values are `<from vault: path#key>` placeholders.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { didYouMean } from './suggest';
 import { isTemplate, renderStage, renderTemplateFile, templateContext } from './template';
 import type { Pipeline } from './types';
 import { resolveVariables } from './variables';
+import { kvReference, placeholderVault, vaultPlaceholder } from './vault-reference';
 
 export interface ValidatePipelineOptions {
   workspaceRoot: string;
@@ -62,7 +64,9 @@ export function validateParsedPipeline(target: ParsedPipelineFile, options: Vali
       if (!(error instanceof PipelineError)) throw error;
       diagnostics.push(...error.diagnostics);
       // Go on with placeholders, so templates are still checked for undefined names.
-      values = Object.fromEntries(Object.keys(pipeline.variables).map((name) => [name, pipeline.variables[name].default ?? '']));
+      values = Object.fromEntries(
+        Object.entries(pipeline.variables).map(([name, definition]) => [name, definition.vault ? vaultPlaceholder(kvReference(definition.vault)) : (definition.default ?? '')]),
+      );
     }
     diagnostics.push(...templateDiagnostics(pipeline, values, options));
   }
@@ -91,6 +95,7 @@ function templateDiagnostics(pipeline: Pipeline, values: Record<string, unknown>
       runId: 'validate',
       env: options.env,
       workspaceRoot: options.workspaceRoot,
+      vault: placeholderVault,
     });
     collect(() => renderStage(pipeline, stage, context));
     for (const provisioner of stage.provisioners) {

@@ -1,6 +1,7 @@
 /**
  * Variable values. Precedence, lowest to highest (a later source overrides an earlier one):
- *   1. the declared `default`
+ *   1. the declared `default`, or a variable's `vault:` (read only when no source below sets it, so a
+ *      developer can bake without Vault by giving the value; `validate` and `plan` get a placeholder)
  *   2. the environment variable `BAKE_VAR_<name>`
  *   3. var files (YAML or JSON maps of name → value), in the order given: a later file wins
  *   4. `--var name=value`, in the order given: a later one wins
@@ -25,6 +26,7 @@ import { ENV_NAME } from './env-name';
 import { positionOf } from './positions';
 import { didYouMean } from './suggest';
 import type { Pipeline, SourcePosition, VariableDefinition, VariableType } from './types';
+import { describeVaultReference, isVaultPlaceholder, kvReference, placeholderVault, vaultPlaceholder, type VaultResolver } from './vault-reference';
 
 export interface VariableSources {
   /** `--var` values: `name=value` strings, or a map of name → value (as strings). */
@@ -34,6 +36,10 @@ export interface VariableSources {
   /** Where `BAKE_VAR_<name>` are read from; `process.env` when absent. */
   env?: NodeJS.ProcessEnv;
   workspaceRoot: string;
+  /** The values of variables read from Vault; `placeholderVault` (never calling Vault) when absent. */
+  vault?: VaultResolver;
+  /** The variables to read from Vault (those a stage uses); the others get a placeholder. All when absent. */
+  vaultVariables?: string[];
 }
 
 export interface ResolvedVariables {
@@ -188,7 +194,19 @@ export function resolveVariables(pipeline: Pipeline, sources: VariableSources): 
     else badValue(at, name, text);
   });
 
-  // 5. Required.
+  // 5. Vault, for the variables nothing above set.
+  const vault = sources.vault ?? placeholderVault;
+  for (const name of names) {
+    const source = declarations[name].vault;
+    if (!source || values.has(name) || given.has(name)) continue;
+    const reference = kvReference(source);
+    const value = sources.vaultVariables && !sources.vaultVariables.includes(name) ? vaultPlaceholder(reference) : vault.read(reference);
+    const converted = isVaultPlaceholder(value) ? { ok: true as const, value } : coerceNative(value, variableType(declarations[name]));
+    if (converted.ok) values.set(name, converted.value);
+    else badValue(positionOf(pipeline, ['variables', name, 'vault']), name, value, ` (from vault ${describeVaultReference(reference)})`);
+  }
+
+  // 6. Required.
   for (const name of names) {
     if (!values.has(name) && !given.has(name)) {
       diagnostics.push(

@@ -1,17 +1,17 @@
 /**
  * Secrets never leave the bake (issue #6): a canary DigitalOcean token and a canary sensitive variable
  * (used in a shell provisioner's environment and in Ansible vars, Ansible at -vvv) are searched for in every
- * byte the bake leaves anywhere: its output, the manifests, dist/, .nx/cache, .nx/workspace-data, its temp
- * folder, the Docker image's labels and history, and the droplets' user data and tags and every tag at the
- * fake cloud. Zero hits. The temporary SSH private key is 0600 in a 0700 folder while it exists, and gone after.
+ * byte the bake leaves anywhere: its output, the manifests, dist/, .nx/, Nx's cache and task database (under
+ * ~/.nx/<workspace id>/ with Nx 24), its temp folder, the Docker image's labels and history, and the droplets'
+ * user data and tags and every tag at the fake cloud. Zero hits. The temporary SSH private key is 0600 in a 0700 folder while it exists, and gone after.
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { useBakeFixture } from '../support/bake-fixture';
-import { docker, removeByLabel } from '../support/docker';
+import { removeByLabel } from '../support/docker';
 import { recordLeaks, recordSecretHits } from '../support/reliability-counts';
+import { CanarySearch } from './canary-search';
 import { cloudLeaks, localLeaks, walk } from './leaks';
 import { BASE_IMAGE } from '../support/base-image';
 
@@ -62,11 +62,9 @@ stages:
     },
   });
   afterAll(() => removeByLabel(`nx-bake.pipeline=${pipeline}`));
-  /** The canaries, and the forms they could hide in: base64 and hex. */
-  const needles = [fx.token, secret].flatMap((value) => [value, Buffer.from(value).toString('base64').slice(0, 24), Buffer.from(value).toString('hex')]);
 
   it('leaves the canaries nowhere, and the SSH key only briefly, 0600 in a private folder', async () => {
-    const { fake, workspace, tmp, token } = fx;
+    const { fake, workspace, tmp } = fx;
     // Watch the bake while it runs: the droplets (user data, tags) vanish with it, and so does the key file.
     const seenAtCloud = new Set<string>();
     const keyFiles = new Map<string, { mode: number; dirMode: number }>();
@@ -97,27 +95,15 @@ stages:
     expect(result.output).toContain('the canary is <sensitive>');
     expect(result.output).toMatch(/ansible-playbook \[core|<127\.77\.|ESTABLISH/);
 
-    const hits: string[] = [];
-    const search = (where: string, content: Buffer | string) => {
-      const text = typeof content === 'string' ? content : content.toString('latin1');
-      for (const needle of needles) if (text.includes(needle)) hits.push(`${where} holds ${needle === token || needle === secret ? 'a canary' : 'an encoded canary'}`);
-    };
-    search('the bake output', result.output);
-    // Every file of the workspace: dist/, .nx/ (the task cache, workspace data, run records), .git, the rest.
-    for (const folder of ['dist', '.nx/workspace-data']) expect([folder, existsSync(join(workspace.root, folder))]).toEqual([folder, true]);
-    const files = walk(workspace.root).filter((path) => statSync(join(workspace.root, path)).isFile() && !path.startsWith('node_modules'));
-    expect(files.filter((path) => path.startsWith('.nx/')).length).toBeGreaterThan(0);
-    for (const path of files) search(path, readFileSync(join(workspace.root, path)));
-    for (const path of walk(tmp)) if (statSync(join(tmp, path)).isFile()) search(`temp file ${path}`, readFileSync(join(tmp, path)));
+    const canaries = new CanarySearch([fx.token, secret]);
+    canaries.search('the bake output', result.output);
+    canaries.searchFiles(workspace.root, tmp);
     const manifest = JSON.parse(readFileSync(join(workspace.root, 'dist/images', pipeline, 'only/manifest.json'), 'utf8')) as { builds: { name: string; artifact_id: string }[] };
-    const image = manifest.builds.find((build) => build.name === 'local')!.artifact_id;
-    search('the image config', JSON.stringify(await docker.getImage(image).inspect()));
-    search('the image history', spawnSync('docker', ['history', '--no-trunc', image], { encoding: 'utf8' }).stdout);
-    search('the image history (API)', JSON.stringify(await docker.getImage(image).history()));
+    await canaries.searchImage(manifest.builds.find((build) => build.name === 'local')!.artifact_id);
     expect(seenAtCloud.size).toBeGreaterThan(0);
-    search('droplet user data and tags, snapshot and cloud tags', [...seenAtCloud].join('\n'));
-    search('the cloud now', JSON.stringify(fake.state()));
-    expect(recordSecretHits(hits)).toEqual([]);
+    canaries.search('droplet user data and tags, snapshot and cloud tags', [...seenAtCloud].join('\n'));
+    canaries.search('the cloud now', JSON.stringify(fake.state()));
+    expect(recordSecretHits(canaries.hits)).toEqual([]);
 
     expect([...keyFiles.values()].length).toBeGreaterThan(0);
     for (const [path, modes] of keyFiles) expect([path, modes]).toEqual([path, { mode: 0o600, dirMode: 0o700 }]);

@@ -71,6 +71,9 @@ function stagesToPlan(pipeline: Pipeline, stage: string | undefined, loadPipelin
 export function formatPlan(plan: PlanEntry[]): string {
   const width = Math.max(...plan.map((entry) => `${entry.pipeline}/${entry.stage}`.length), 5);
   return plan
-    .map((entry) => `${`${entry.pipeline}/${entry.stage}`.padEnd(width)}  ${entry.outcome.padEnd(7)}  ${entry.reasons.join('; ')}`)
+    .map((entry) => {
+      const vault = entry.vault ? `; reads ${entry.vault.join(', ')}` : '';
+      return `${`${entry.pipeline}/${entry.stage}`.padEnd(width)}  ${entry.outcome.padEnd(7)}  ${entry.reasons.join('; ')}${vault}`;
+    })
     .join('\n');
 }

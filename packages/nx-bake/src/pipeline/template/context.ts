@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { sourceOf } from '../positions';
 import type { Pipeline, Stage } from '../types';
+import type { VaultResolver } from '../vault-reference';
 
 export interface TemplateContext {
   var: Record<string, unknown>;
@@ -15,6 +16,8 @@ export interface TemplateContext {
   env: Record<string, string>;
   /** Absolute folder of the pipeline file. */
   template_dir: string;
+  /** What `vault(path, key)` reads; without it, a template calling `vault()` is an error. */
+  vault?: VaultResolver;
 }
 
 export interface TemplateContextOptions {
@@ -33,6 +36,8 @@ export interface TemplateContextOptions {
   env?: NodeJS.ProcessEnv;
   /** For `template_dir`; defaults to the workspace root the pipeline was loaded from (else the cwd). */
   workspaceRoot?: string;
+  /** For `vault(path, key)`: the engine's values read before the build, or `placeholderVault` (validate, plan). */
+  vault?: VaultResolver;
 }
 
 /** The template context of one build of one stage (or of the pipeline, without `stage`). */
@@ -55,5 +60,6 @@ export function templateContext(options: TemplateContextOptions): TemplateContex
   }
   if (options.baseArtifactId !== undefined) context.base = { artifact_id: options.baseArtifactId };
   if (options.gitCommit !== undefined) context.git = { commit: options.gitCommit };
+  if (options.vault !== undefined) context.vault = options.vault;
   return context;
 }

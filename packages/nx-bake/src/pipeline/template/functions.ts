@@ -14,7 +14,7 @@ export function cleanResourceName(value: string): string {
 
 /** What Nunjucks binds `this` to in a global or a filter: the render's context values. */
 export interface NunjucksThis {
-  ctx?: { build?: { timestamp?: string }; env?: unknown };
+  ctx?: { build?: { timestamp?: string }; env?: unknown; vault?: unknown };
 }
 
 type TemplateFunction = (this: NunjucksThis, ...args: unknown[]) => unknown;
@@ -70,6 +70,14 @@ export const PACKER_FUNCTIONS: Record<string, PackerFunction> = {
     },
   },
   clean_resource_name: { call: (value) => cleanResourceName(String(value)) },
+  /** `vault("secret/data/app", "key")`, Packer's: reads through the render's resolver (strict.ts makes `vault` callable). */
+  vault: {
+    call(path, key) {
+      const vault = this?.ctx?.vault;
+      if (typeof vault === 'function') return (vault as (path: unknown, key: unknown) => unknown)(path, key);
+      throw new Error('vault() is not available here');
+    },
+  },
 };
 
 export const environment = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, dev: true });

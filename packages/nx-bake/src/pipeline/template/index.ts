@@ -13,7 +13,8 @@
  *   as the format, and `{{ some_time | isotime("2006") }}` formats that time), `timestamp()` (unix
  *   seconds of the build, one value per build), `uuid()`, `env("NAME")` (same allow-list as `env.NAME`;
  *   a listed but unset variable is the empty string, as in Packer), `clean_resource_name(s)`
- *   (lowercase, every character outside [a-z0-9-] replaced by `-`). Packer's bare forms work too:
+ *   (lowercase, every character outside [a-z0-9-] replaced by `-`), `vault(path, key)` (Packer's: read through
+ *   the context's resolver, see ../vault-reference.ts; placeholders in validate and plan). Packer's bare forms work too:
  *   `{{ timestamp }}`, `{{ isotime }}`, `{{ uuid }}`, `{{ isotime | clean_resource_name }}`.
  * - Literal braces, e.g. Ansible/Jinja expressions that Ansible must see as written: wrap them in
  *   Nunjucks' raw block, `{% raw %}{{ ansible_hostname }}{% endraw %}` renders `{{ ansible_hostname }}`.

@@ -1,5 +1,6 @@
 /** Strict lookups: a render sees the context through wrappers that throw, naming it, on any name it does not hold. */
 import * as nunjucks from 'nunjucks';
+import type { VaultResolver } from '../vault-reference';
 import type { TemplateContext } from './context';
 import { globals, PACKER_FUNCTIONS } from './functions';
 import { envHint, RAW_HINT, UndefinedName } from './undefined-name';
@@ -89,7 +90,21 @@ function envFunction(values: Record<string, string>): (name: unknown) => string 
   return fn;
 }
 
-/** What a render sees: the context, with `env` made callable. */
+/**
+ * `vault(path, key)` in a render: the path as given (Packer's), through the context's resolver. Without one
+ * (the lifecycle commands render builder settings only), reading Vault is refused rather than faked.
+ */
+function vaultFunction(resolver: VaultResolver | undefined): (path: unknown, key: unknown) => unknown {
+  return (path, key) => {
+    if (typeof path !== 'string' || path.trim() === '' || typeof key !== 'string' || key === '') {
+      throw new Error('vault(path, key) takes two strings: the secret\'s path, e.g. "secret/data/app", and its key');
+    }
+    if (!resolver) throw new Error(`vault("${path}", "${key}") is read by bake only (this command does not read Vault)`);
+    return resolver.read({ kind: 'path', path: path.trim().replace(/^\/+|\/+$/g, ''), key });
+  };
+}
+
+/** What a render sees: the context, with `env` and `vault` made callable. */
 export function renderContext(context: TemplateContext): Record<string, unknown> {
-  return { ...context, env: envFunction(context.env ?? {}) };
+  return { ...context, env: envFunction(context.env ?? {}), vault: vaultFunction(context.vault) };
 }
