@@ -155,15 +155,17 @@ async function adoptOrBuild(bake: Bake, builder: PreparedBuilder, journal: RunJo
       builderName: builder.name,
       config: builder.config,
       baseImage: builder.baseImage,
-      // The artifact's metadata outlives the bake: a secret a tag rendered goes no further than the log does.
-      labels: prepared.redactor.redactValue({
-        ...builder.stage.tags,
+      labels: {
+        // The artifact's metadata outlives the bake: a secret a tag rendered goes no further than the log does.
+        // Only the stage's own tags: nx-bake's identity labels are found again by these exact keys and values,
+        // even when a secret happens to spell part of them (a registry user named `nx-bake`).
+        ...prepared.redactor.redactValue(builder.stage.tags),
         'nx-bake.pipeline': pipeline.name,
         'nx-bake.stage': stage.name,
         'nx-bake.fingerprint': fingerprint.value,
         'nx-bake.base': builder.baseImage,
         'nx-bake.run': runId,
-      }),
+      },
       runId,
       onError: options.onError ?? 'cleanup',
       baseData: builder.baseData,
