@@ -13,7 +13,8 @@ import { isLoopback } from './net/probe';
 import { preflight } from './preflight';
 import { Violation, ViolationLog } from './violations';
 
-export const DEFAULT_IMAGES: Record<string, string> = { 'debian-12-x64': 'nx-bake/debian:bookworm' };
+/** The local base image (scripts/make-base-image.sh); NX_BAKE_BASE_IMAGE names another, as for that script. */
+export const DEFAULT_IMAGES: Record<string, string> = { 'debian-12-x64': process.env.NX_BAKE_BASE_IMAGE || 'nx-bake/debian:bookworm' };
 
 export interface FakeDigitalOceanOptions {
   /** API tokens accepted as `Authorization: Bearer <token>`. */

@@ -34,6 +34,8 @@ describe('droplets are real containers reachable over SSH', () => {
       image: 'debian-12-x64',
       ssh_keys: [keyId],
       tags: ['nx-bake', 'stage:os-base'],
+      // Run by the droplet's own cloud-init, before it is active.
+      user_data: '#cloud-config\nwrite_files:\n  - path: /etc/from-user-data\n    content: "seeded\\n"\nruncmd:\n  - echo runcmd-ran\n',
     });
     expect(created.status).toBe(202);
     expect(created.body.droplet.status).toBe('new');
@@ -50,6 +52,9 @@ describe('droplets are real containers reachable over SSH', () => {
 
     const write = await waitForSsh(sourceIp, 'echo baked-by-fake > /root/marker && cat /etc/debian_version');
     expect(write.stdout).toMatch(/^12\./);
+    // A machine: systemd is PID 1, and cloud-init ran the user data before SSH was let in.
+    const booted = await ssh(sourceIp, key, 'cat /proc/1/comm; cloud-init status; cat /etc/from-user-data; grep -c runcmd-ran /var/log/cloud-init-output.log');
+    expect(booted.stdout.split('\n')).toEqual(['systemd', 'status: done', 'seeded', '1', '']);
 
     const off = await client.post(`/v2/droplets/${sourceId}/actions`, { type: 'power_off' });
     expect(off.status).toBe(201);

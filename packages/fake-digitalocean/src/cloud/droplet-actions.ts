@@ -4,7 +4,7 @@ import { notFound, unprocessable } from './api-error';
 import { findSize } from './catalog';
 import { Cloud } from './cloud';
 import { enqueue } from './container-queue';
-import { containerOf, launchSshd, restartContainer, startContainer, stopContainer } from './droplet-boot';
+import { awaitBoot, containerOf, launchSshd, restartContainer, startContainer, stopContainer } from './droplet-boot';
 import { Action, Droplet } from './records';
 
 const IMPLEMENTED = ['shutdown', 'power_off', 'power_on', 'reboot', 'power_cycle', 'rename', 'snapshot'];
@@ -36,6 +36,7 @@ export function dropletAction(cloud: Cloud, id: number, body: Record<string, unk
       return startAction(cloud, type, target, async () => {
         if (droplet.status !== 'off') return;
         await startContainer(cloud, droplet);
+        await awaitBoot(cloud, droplet);
         launchSshd(cloud, droplet, lateSshMs);
         droplet.status = 'active';
       });
@@ -45,6 +46,7 @@ export function dropletAction(cloud: Cloud, id: number, body: Record<string, unk
       const lateSshMs = cloud.faults.takeLateSsh();
       return startAction(cloud, type, target, async () => {
         await restartContainer(cloud, droplet);
+        await awaitBoot(cloud, droplet);
         launchSshd(cloud, droplet, lateSshMs);
         droplet.status = 'active';
       });

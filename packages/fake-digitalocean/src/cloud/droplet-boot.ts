@@ -12,12 +12,28 @@ export async function createContainer(cloud: Cloud, droplet: Droplet, localImage
         name: droplet.name,
         tags: droplet.tags,
         localImage,
+        userData: droplet.userData,
       });
       droplet.bootGeneration++;
     } catch (error) {
       droplet.error = `container: ${(error as Error).message}`;
       throw error;
     }
+  });
+}
+
+/** How long a boot (systemd, then cloud-init with the droplet's user data) may take. */
+const BOOT_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Waits until the droplet's machine has booted and cloud-init has run (its output is in the droplet's
+ * /var/log/cloud-init-output.log): only then is it `active` and does it accept SSH, as on DigitalOcean.
+ */
+export async function awaitBoot(cloud: Cloud, droplet: Droplet): Promise<void> {
+  if (droplet.destroyed || !droplet.containerId) return;
+  await cloud.runtime.waitForCloudInit(droplet.containerId, BOOT_TIMEOUT_MS).catch((error: Error) => {
+    // The droplet was destroyed (its container went) or the boot hung: the droplet stays as it is.
+    if (!droplet.destroyed) droplet.error = `boot: ${error.message}`;
   });
 }
 

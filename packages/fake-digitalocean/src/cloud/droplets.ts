@@ -4,7 +4,7 @@ import { notFound, unprocessable } from './api-error';
 import { findRegion, findSize } from './catalog';
 import { Cloud } from './cloud';
 import { enqueue } from './container-queue';
-import { createContainer, launchSshd } from './droplet-boot';
+import { awaitBoot, createContainer, launchSshd } from './droplet-boot';
 import { Action, Droplet, Image, SshKey } from './records';
 
 const NAME = /^[a-zA-Z0-9]?[a-z0-9A-Z.-]*[a-z0-9A-Z]$/;
@@ -57,12 +57,13 @@ export async function createDroplets(cloud: Cloud, body: Record<string, unknown>
   return created;
 }
 
-/** The create action: container up, sshd started (maybe late), `active` after the boot delay (or never). */
+/** The create action: the machine booted and its cloud-init done, sshd started (maybe late), `active` after the boot delay (or never). */
 function boot(cloud: Cloud, droplet: Droplet, image: Image): Action {
   const neverActive = cloud.faults.takeNeverActive();
   const lateSshMs = cloud.faults.takeLateSsh();
   return startAction(cloud, 'create', { id: droplet.id, type: 'droplet', region: droplet.region }, async () => {
     await createContainer(cloud, droplet, image.localImage);
+    await awaitBoot(cloud, droplet);
     launchSshd(cloud, droplet, lateSshMs);
     await cloud.lifetime.sleep(cloud.settings.activeDelayMs);
     if (neverActive) await cloud.lifetime.forever();

@@ -1,13 +1,17 @@
 import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
 import { LABEL, SNAPSHOT_REPOSITORY } from './labels';
-import { HOLD_COMMAND, startSshdCommand } from './sshd';
+import { MACHINE_ENTRYPOINT } from './machine';
+import { CLOUD_INIT_WAIT, HALT_SIGNAL, machineHostConfig, seedArchive } from './machine';
+import { startSshdCommand } from './sshd';
 
 export interface DropletContainerSpec {
   dropletId: number;
   name: string;
   tags: string[];
   localImage: string;
+  /** The droplet's `user_data`, run by cloud-init at its first boot. */
+  userData?: string;
 }
 
 /** The Docker side of droplets: one host-network container per droplet, snapshots by `docker commit`. */
@@ -26,23 +30,54 @@ export class DropletRuntime {
     }
   }
 
-  /** Creates and starts the droplet's container; returns its id. */
+  /** Creates the droplet's container with its cloud-init seed and boots it; returns its id. */
   async createAndStart(spec: DropletContainerSpec): Promise<string> {
     const container = await this.docker.createContainer({
       name: `fake-do-${this.instanceId.slice(0, 8)}-${spec.dropletId}`,
       Image: spec.localImage,
-      Cmd: HOLD_COMMAND,
-      Entrypoint: [],
+      Entrypoint: MACHINE_ENTRYPOINT,
+      Cmd: [],
       Labels: {
         [LABEL.instance]: this.instanceId,
         [LABEL.droplet]: String(spec.dropletId),
         [LABEL.dropletName]: spec.name,
         [LABEL.tags]: spec.tags.join(','),
       },
-      HostConfig: { NetworkMode: 'host' },
+      HostConfig: await machineHostConfig(this.docker),
     });
+    await container.putArchive(seedArchive(spec.dropletId, spec.name, spec.userData), { path: '/' });
     await container.start();
     return container.id;
+  }
+
+  /**
+   * Waits until the booted container's cloud-init is done (`cloud-init status --wait`), at most
+   * `timeoutMs`; resolves with its status report. A failed user-data script does not fail the boot.
+   */
+  async waitForCloudInit(containerId: string, timeoutMs: number): Promise<string> {
+    const chunks: Buffer[] = [];
+    const exec = await this.docker.getContainer(containerId).exec({ Cmd: CLOUD_INIT_WAIT, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const output = new PassThrough();
+    output.on('data', (c: Buffer) => chunks.push(c));
+    this.docker.modem.demuxStream(stream, output, output);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        new Promise<void>((resolve, reject) => {
+          stream.on('end', resolve);
+          stream.on('close', resolve);
+          stream.on('error', reject);
+        }),
+        new Promise<void>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`cloud-init did not finish within ${timeoutMs / 1000}s`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      stream.destroy();
+    }
+    return Buffer.concat(chunks).toString().trim();
   }
 
   /** Starts sshd on `address:port` with root's `authorizedKeys` added; fails when sshd refuses its configuration. */
@@ -85,17 +120,32 @@ export class DropletRuntime {
     await this.docker.getContainer(containerId).start();
   }
 
-  /** `graceful`: SIGTERM and up to 10 s (shutdown); otherwise at once (power_off). */
+  /**
+   * `graceful` (shutdown): systemd's halt signal, and up to 10 s for it to stop its services and exit;
+   * then, or at once (power_off), the container is killed.
+   */
   async stop(containerId: string, graceful: boolean): Promise<void> {
+    const container = this.docker.getContainer(containerId);
+    if (graceful) {
+      try {
+        await container.kill({ signal: HALT_SIGNAL });
+        for (let waited = 0; waited < 10_000 && (await container.inspect()).State.Running; waited += 200) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 409) throw error; // not running
+      }
+    }
     try {
-      await this.docker.getContainer(containerId).stop({ t: graceful ? 10 : 0 });
+      await container.stop({ t: 0 });
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 304) throw error; // already stopped
     }
   }
 
   async restart(containerId: string): Promise<void> {
-    await this.docker.getContainer(containerId).restart({ t: 5 });
+    await this.stop(containerId, true);
+    await this.start(containerId);
   }
 
   async remove(containerId: string): Promise<void> {

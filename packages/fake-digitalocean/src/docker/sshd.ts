@@ -1,10 +1,8 @@
 /**
- * The droplet's container: PID 1 only waits (and exits on SIGTERM, so `docker stop` is quick);
- * the fake starts sshd with `docker exec` once the container runs, which is how "SSH accepts late"
- * delays it. sshd listens on the droplet's own loopback address only.
+ * The fake starts the droplet's sshd with `docker exec` once the machine has booted (not ssh.service:
+ * every droplet shares the host's network, and sshd listens on the droplet's own loopback address
+ * only), which is also how "SSH accepts late" delays it.
  */
-export const HOLD_COMMAND = ['/bin/sh', '-c', "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"];
-
 const START_SSHD = [
   'set -e',
   'mkdir -p /run/sshd /root/.ssh',

@@ -26,6 +26,11 @@ export interface BuildRequest {
   journal?: ResourceJournal;
   /** The `custom_data` the base stage's manifest records with `baseImage` (e.g. its repo digest, to pull it). */
   baseData?: Record<string, string>;
+  /**
+   * Reads a file the builder's configuration names (e.g. `user_data_file`), relative to the pipeline file;
+   * rendered with the stage's template context when `template` is set. Given by the engine.
+   */
+  readFile?(path: string, options: { template: boolean }): string;
 }
 
 /** Something a build creates for the time it runs (a container, a droplet, an SSH key), found again by its run. */

@@ -1,6 +1,7 @@
 import { BUILDER_COMMUNICATORS, BUILDER_FIELDS, isBuilderField, type BuilderType } from '../pipeline/known-types';
 import { didYouMean } from '../pipeline/suggest';
 import type { BuilderConfig } from '../pipeline/types';
+import { parseDuration } from '../util/duration';
 
 type Scalar = string | number | boolean;
 
@@ -55,6 +56,16 @@ export class ConfigFields {
     const value = this.raw[field];
     if (value === undefined || value === null) return undefined;
     return typeof value === 'number' && Number.isFinite(value) ? value : this.fail(field, `must be a number, got ${JSON.stringify(value)}`);
+  }
+
+  /** A Go/Packer duration (`30s`, `5m`), in milliseconds. */
+  duration(field: string, fallback: string): number {
+    const text = this.optionalString(field) ?? fallback;
+    try {
+      return parseDuration(text);
+    } catch {
+      return this.fail(field, `"${text}" is not a duration like 30s, 5m or 1h`);
+    }
   }
 
   stringMap(field: string, keyPattern?: RegExp): Record<string, string> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Artifact } from '../artifacts/artifact';
@@ -36,10 +36,12 @@ export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
   const journal = options.journal?.forBuilder(options.request.builderName, builder.type);
   journal?.created({ kind: 'temp-dir', id: tempDir });
   const pipelineDir = join(options.workspaceRoot, options.pipelineDir);
+  const renderFile = (file: string) => renderTemplateFile(join(pipelineDir, file), options.context, { workspaceRoot: options.workspaceRoot });
   const request: BuildRequest = {
     ...options.request,
     tempDir,
     journal,
+    readFile: (file, { template }) => (template ? renderFile(file) : readFileSync(join(pipelineDir, file), 'utf8')),
     provision: async (communicator, signal) => {
       for (const provisioner of stage.provisioners) {
         if (signal.aborted) throw signal.reason ?? new Error('interrupted');
@@ -49,10 +51,11 @@ export async function buildOne(options: BuildOneOptions): Promise<Artifact> {
           signal,
           pipelineDir,
           workspaceRoot: options.workspaceRoot,
+          stageDir: join(options.workspaceRoot, stage.root),
           builderName: options.request.builderName,
           builderType: builder.type,
           tempDir,
-          renderFile: (file) => renderTemplateFile(join(pipelineDir, file), options.context, { workspaceRoot: options.workspaceRoot }),
+          renderFile,
         });
       }
     },

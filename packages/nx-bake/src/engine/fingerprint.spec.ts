@@ -29,7 +29,7 @@ describe('fingerprintStage', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const fingerprint = (workspaceRoot = root, variables: Record<string, unknown> = { greeting: 'hello', token: 'old-token' }, base = { local: 'debian' }) => {
+  const fingerprint = (workspaceRoot = root, variables: Record<string, unknown> = { greeting: 'hello', token: 'old-token' }, base: Record<string, string> = { local: 'debian' }) => {
     const pipeline = loadPipelineFile('p/pipeline.yaml', { workspaceRoot });
     return fingerprintStage({ pipeline, stage: pipeline.stages[0], workspaceRoot, variables, sensitive: ['token'], base, bakedOutputs: [] });
   };
@@ -54,4 +54,18 @@ describe('fingerprintStage', () => {
     expect(changedParts(afterFile.parts, fingerprint(root, { greeting: 'hi', token: 'x' }).parts)).toEqual(['var:greeting']);
     expect(changedParts(afterFile.parts, fingerprint(root, undefined, { local: 'debian:13' }).parts)).toEqual(['base']);
   });
+
+  it("reads a builder's user_data_file as an input of the stage", () => {
+    mkdirSync(join(root, 'p/cloud-init'));
+    writeFileSync(join(root, 'p/cloud-init/user-data.yaml'), '#cloud-config\n{}\n');
+    writeFileSync(
+      join(root, 'p/pipeline.yaml'),
+      pipelineYaml.replace('  local: { type: docker }', '  local: { type: docker }\n  cloud: { type: digitalocean, region: nyc3, size: s-1vcpu-1gb, user_data_file: cloud-init/user-data.yaml }'),
+    );
+    const before = fingerprint(root, undefined, { local: 'debian', cloud: 'debian-12-x64' });
+    expect(Object.keys(before.parts)).toContain('file:p/cloud-init/user-data.yaml');
+    writeFileSync(join(root, 'p/cloud-init/user-data.yaml'), '#cloud-config\nruncmd: [true]\n');
+    expect(changedParts(before.parts, fingerprint(root, undefined, { local: 'debian', cloud: 'debian-12-x64' }).parts)).toEqual(['file:p/cloud-init/user-data.yaml']);
+  });
 });
+

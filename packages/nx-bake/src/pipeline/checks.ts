@@ -101,7 +101,7 @@ export function checkPipeline(input: CheckInput): Diagnostic[] {
   if (isMap(data.builders)) {
     for (const [name, config] of Object.entries(data.builders)) checkTemplates(config, ['builders', name], report);
   }
-  checkBuilders(data, report);
+  checkBuilders(data, report, (value, path, what) => checkFile(value, path, what, input, false, report));
 
   const stages = Array.isArray(data.stages) ? data.stages : [];
   const stageNames = rawStages(data).map((stage) => stage.name);

@@ -34,6 +34,16 @@ const PROVISIONER_FILES: Record<string, ProvisionerFileKey[]> = {
   ],
 };
 
+/** Builder fields naming a local file the build reads (relative to the pipeline file, like provisioners'). */
+const BUILDER_FILES: Record<string, ProvisionerFileKey[]> = {
+  digitalocean: [{ key: 'user_data_file', what: 'user_data_file' }],
+};
+
+/** The keys naming local files a builder's configuration reads; it may be raw YAML. */
+export function builderFileKeys(config: { type?: unknown }): ProvisionerFileKey[] {
+  return typeof config.type === 'string' && Object.hasOwn(BUILDER_FILES, config.type) ? BUILDER_FILES[config.type] : [];
+}
+
 /** The keys naming local files a provisioner reads; it may be raw YAML (validate checks those files exist). */
 export function provisionerFileKeys(provisioner: { type?: unknown; direction?: unknown }): ProvisionerFileKey[] {
   if (typeof provisioner.type !== 'string' || !Object.hasOwn(PROVISIONER_FILES, provisioner.type)) return [];
@@ -44,7 +54,7 @@ export function provisionerFileKeys(provisioner: { type?: unknown; direction?: u
 
 /**
  * Every local path a stage reads (relative to the workspace root): its own folder, its provisioners'
- * files, and its extra inputs. Paths that are templates are left out: they are only known at bake time.
+ * and builders' files, and its extra inputs. Paths that are templates are left out: they are only known at bake time.
  */
 export function stageFiles(stage: Stage, pipelineDir: string): string[] {
   const paths = new Set<string>([stage.root]);
@@ -57,6 +67,12 @@ export function stageFiles(stage: Stage, pipelineDir: string): string[] {
       for (const path of typeof value === 'string' ? [value] : Array.isArray(value) ? value : []) {
         if (typeof path === 'string' && path !== '') add(folder ? dirname(path) : path);
       }
+    }
+  }
+  for (const { config } of stage.builders) {
+    for (const { key } of builderFileKeys(config)) {
+      const value = config[key];
+      if (typeof value === 'string') add(value);
     }
   }
   stage.inputs.forEach(add);

@@ -14,6 +14,14 @@ describe('validatePipeline', () => {
     expect(pipeline.stages).toHaveLength(3);
   });
 
+  it('reports user_data with user_data_file, in a builder or through an override, and a missing user_data_file', () => {
+    expect(problems(() => validatePipeline({ workspaceRoot: FIXTURES, pipelineFile: fixture('user-data'), env: {} }))).toEqual([
+      "pipelines/user-data/pipeline.yaml:8:5: 'user_data_file' and 'user_data' cannot both be set: give one",
+      'pipelines/user-data/pipeline.yaml:13:21: user_data_file not found: pipelines/user-data/base/missing.yaml',
+      "pipelines/user-data/pipeline.yaml:19:9: 'user_data_file' and 'user_data' cannot both be set: give one",
+    ]);
+  });
+
   it('accepts a valid pipeline, rendering its vars_template', () => {
     expect(validatePipeline({ workspaceRoot: FIXTURES, pipelineFile: fixture('valid'), knownProjects: ['site'], env: {} }).name).toBe('valid');
   });

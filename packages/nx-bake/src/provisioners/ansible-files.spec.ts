@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ansibleEnvironment } from './ansible';
 import { extraVars, inventory } from './ansible-files';
 
@@ -44,5 +47,27 @@ describe('ansibleEnvironment', () => {
     const env = ansibleEnvironment({ galaxy_file: 'req.yml', ansible_env_vars: ['ANSIBLE_PIPELINING=False', 'X=1'] }, { tempDir: '/t' }, { FROM_TARGET: 'y' }, false);
     expect(env.ANSIBLE_ROLES_PATH?.split(':')[0]).toBe('/t/roles');
     expect(env).toMatchObject({ ANSIBLE_PIPELINING: 'False', X: '1', FROM_TARGET: 'y' });
+    expect(env.ANSIBLE_COLLECTIONS_PATH?.split(':')[0]).toBe('/t/collections');
+  });
+
+  it("puts the stage folder's collections and roles first, then the user's search path or Ansible's default", () => {
+    const stageDir = mkdtempSync(join(tmpdir(), 'nxb-stage-'));
+    try {
+      mkdirSync(join(stageDir, 'collections/ansible_collections'), { recursive: true });
+      mkdirSync(join(stageDir, 'roles'));
+      const env = ansibleEnvironment({ ansible_env_vars: ['ANSIBLE_ROLES_PATH=/mine/roles'] }, { tempDir: '/t', stageDir }, {}, false);
+      expect(env.ANSIBLE_COLLECTIONS_PATH).toBe(`${stageDir}/collections:~/.ansible/collections:/usr/share/ansible/collections`);
+      expect(env.ANSIBLE_ROLES_PATH).toBe(`${stageDir}/roles:/mine/roles`);
+      const withGalaxy = ansibleEnvironment({ galaxy_file: 'req.yml' }, { tempDir: '/t', stageDir }, {}, false);
+      expect(withGalaxy.ANSIBLE_ROLES_PATH?.split(':').slice(0, 2)).toEqual([`${stageDir}/roles`, '/t/roles']);
+    } finally {
+      rmSync(stageDir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves the search paths alone for a stage without vendored content', () => {
+    const env = ansibleEnvironment({}, { tempDir: '/t', stageDir: '/no/such/stage' }, {}, false);
+    expect(env.ANSIBLE_COLLECTIONS_PATH).toBe(process.env.ANSIBLE_COLLECTIONS_PATH);
+    expect(env.ANSIBLE_ROLES_PATH).toBe(process.env.ANSIBLE_ROLES_PATH);
   });
 });

@@ -1,5 +1,7 @@
-import { access } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { AnsibleProvisionerConfig } from '../pipeline/types';
 import { extraVars, inventory, removeFile, writePrivateFile } from './ansible-files';
 import { parseEnvironmentList } from './environment';
@@ -20,7 +22,7 @@ export const ansibleProvisioner: Provisioner<AnsibleProvisionerConfig> = async (
   });
   const target = context.communicator.ansibleTarget();
   const env = ansibleEnvironment(config, context, target.env);
-  if (config.galaxy_file) await installRoles(config.galaxy_file, env, context);
+  if (config.galaxy_file) await installRequirements(config.galaxy_file, env, context);
 
   let inventoryFile: string | undefined;
   let varsFile: string | undefined;
@@ -37,7 +39,24 @@ export const ansibleProvisioner: Provisioner<AnsibleProvisionerConfig> = async (
   }
 };
 
-export function ansibleEnvironment(config: Pick<AnsibleProvisionerConfig, 'ansible_env_vars' | 'galaxy_file'>, context: Pick<ProvisionerContext, 'tempDir'>, targetEnv: Record<string, string> = {}, isTTY = Boolean(process.stdout.isTTY)): NodeJS.ProcessEnv {
+/** Ansible's own defaults, kept after our folders when the user set no search path of their own. */
+const DEFAULT_SEARCH_PATHS = {
+  ANSIBLE_COLLECTIONS_PATH: '~/.ansible/collections:/usr/share/ansible/collections',
+  ANSIBLE_ROLES_PATH: '~/.ansible/roles:/usr/share/ansible/roles:/etc/ansible/roles',
+};
+
+/**
+ * ansible-playbook's environment. Content vendored in the stage folder (`collections/ansible_collections/…`,
+ * `roles/…`) and what `galaxy_file` installed come first on Ansible's search paths, so a stage needs no
+ * configuration to use third-party roles and collections, wherever its playbook sits; a search path the
+ * user set (in `ansible_env_vars` or the environment) follows them, else Ansible's default does.
+ */
+export function ansibleEnvironment(
+  config: Pick<AnsibleProvisionerConfig, 'ansible_env_vars' | 'galaxy_file'>,
+  context: Pick<ProvisionerContext, 'tempDir' | 'stageDir'>,
+  targetEnv: Record<string, string> = {},
+  isTTY = Boolean(process.stdout.isTTY),
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ANSIBLE_HOST_KEY_CHECKING: 'False',
@@ -49,22 +68,39 @@ export function ansibleEnvironment(config: Pick<AnsibleProvisionerConfig, 'ansib
   delete env.ANSIBLE_NOCOLOR;
   if (isTTY) env.ANSIBLE_FORCE_COLOR = '1';
   else env.ANSIBLE_NOCOLOR = '1';
-  if (config.galaxy_file) env.ANSIBLE_ROLES_PATH = [rolesDir(context.tempDir), process.env.ANSIBLE_ROLES_PATH].filter(Boolean).join(':');
-  return { ...env, ...targetEnv, ...parseEnvironmentList(config.ansible_env_vars, 'ansible provisioner: ansible_env_vars') };
+  const own = { ...env, ...targetEnv, ...parseEnvironmentList(config.ansible_env_vars, 'ansible provisioner: ansible_env_vars') };
+  for (const [name, fallback] of Object.entries(DEFAULT_SEARCH_PATHS)) {
+    const kind = name === 'ANSIBLE_ROLES_PATH' ? 'roles' : 'collections';
+    const first = [
+      ...(context.stageDir && existsSync(join(context.stageDir, kind)) ? [join(context.stageDir, kind)] : []),
+      ...(config.galaxy_file ? [installDir(context.tempDir, kind)] : []),
+    ];
+    if (first.length > 0) own[name] = [...first, own[name] || fallback].join(':');
+  }
+  return own;
 }
 
-function rolesDir(tempDir: string): string {
-  return join(tempDir, 'roles');
+function installDir(tempDir: string, kind: 'roles' | 'collections'): string {
+  return join(tempDir, kind);
 }
 
-async function installRoles(galaxyFile: string, env: NodeJS.ProcessEnv, context: ProvisionerContext): Promise<void> {
+/**
+ * `ansible-galaxy` installs the requirements file's roles and collections into the build's temp folder,
+ * from Galaxy or from local files: it runs in the file's folder, so a relative `src` (a role tarball) or
+ * collection `name` (a tarball with `type: file`, a folder with `type: dir`) is relative to the file.
+ */
+async function installRequirements(galaxyFile: string, env: NodeJS.ProcessEnv, context: ProvisionerContext): Promise<void> {
   const file = resolve(context.pipelineDir, galaxyFile);
-  context.log.info(`ansible: installing roles from ${galaxyFile}`);
-  const { exitCode, tail } = await runHostCommand('ansible-galaxy', ['install', '-r', file, '-p', rolesDir(context.tempDir)], {
-    cwd: context.pipelineDir,
-    env,
-    signal: context.signal,
-    log: context.log,
-  });
-  if (exitCode !== 0) throw commandFailure(`ansible provisioner: ansible-galaxy install -r ${galaxyFile}`, exitCode, tail);
+  const requirements: unknown = parseYaml(await readFile(file, 'utf8'));
+  // The old form is a plain list of roles; the new one a map of `roles` and `collections`.
+  const entries = (kind: 'roles' | 'collections'): unknown =>
+    Array.isArray(requirements) ? (kind === 'roles' ? requirements : []) : (requirements as Record<string, unknown> | null)?.[kind];
+  for (const kind of ['roles', 'collections'] as const) {
+    const listed = entries(kind);
+    if (!Array.isArray(listed) || listed.length === 0) continue;
+    context.log.info(`ansible: installing ${kind} from ${galaxyFile}`);
+    const command = [kind === 'roles' ? 'role' : 'collection', 'install', '-r', file, '-p', installDir(context.tempDir, kind)];
+    const { exitCode, tail } = await runHostCommand('ansible-galaxy', command, { cwd: dirname(file), env, signal: context.signal, log: context.log });
+    if (exitCode !== 0) throw commandFailure(`ansible provisioner: ansible-galaxy ${command.slice(0, 3).join(' ')} ${galaxyFile}`, exitCode, tail);
+  }
 }

@@ -9,6 +9,8 @@ export interface ProvisionerContext {
   /** Absolute folder of the pipeline file: relative paths in provisioners resolve against it. */
   pipelineDir: string;
   workspaceRoot: string;
+  /** Absolute folder of the stage (its Nx project root); absent when a provisioner runs outside a stage bake. */
+  stageDir?: string;
   builderName: string;
   builderType: string;
   /** A private (0700) folder removed after the build: rendered vars files and keys go here. */

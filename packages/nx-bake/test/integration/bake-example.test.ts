@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { BASE_IMAGE } from '../support/base-image';
 import { docker, runInImage } from '../support/docker';
 import { fetchWhenUp, freePort } from '../support/net';
 import { createWorkspace, type TestWorkspace } from '../support/workspace';
@@ -16,7 +17,7 @@ describe('nx run images:bake (the example, for real)', () => {
   beforeAll(() => {
     workspace = createWorkspace({ copy: ['pipelines', 'apps'], name: 'bake-example' });
     const result = workspace.nx(['run', 'images:bake', '--output-style=static'], {
-      env: { BAKE_VAR_repository: repository, BAKE_VAR_deploy_token: canary },
+      env: { BAKE_VAR_repository: repository, BAKE_VAR_deploy_token: canary, BAKE_VAR_base_image: BASE_IMAGE },
     });
     output = result.output;
     status = result.status;
@@ -53,7 +54,7 @@ describe('nx run images:bake (the example, for real)', () => {
     const osBase = manifestOf('os-base');
     const appBase = manifestOf('app-base');
     const app = manifestOf('app');
-    expect(osBase.base).toMatchObject({ kind: 'image', ref: 'nx-bake/debian:bookworm' });
+    expect(osBase.base).toMatchObject({ kind: 'image', ref: BASE_IMAGE });
     expect(appBase.base).toEqual({ kind: 'stage', ref: 'images/os-base', fingerprint: osBase.fingerprint, artifacts: { local: osBase.builds[0].artifact_id } });
     expect(app.base).toEqual({ kind: 'stage', ref: 'images/app-base', fingerprint: appBase.fingerprint, artifacts: { local: appBase.builds[0].artifact_id } });
     const image = await docker.getImage(app.builds[0].artifact_id).inspect();

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { containersWithLabel, removeByLabel } from '../support/docker';
 import { createWorkspace, type TestWorkspace } from '../support/workspace';
+import { BASE_IMAGE } from '../support/base-image';
 
 /** One-stage pipelines that fail: each must exit non-zero and leave nothing behind (interrupts: test/reliability/interrupts.test.ts). */
 function pipeline(name: string, provisioners: string): string {
@@ -14,7 +15,7 @@ builders:
 stages:
   - name: only
     from:
-      image: nx-bake/debian:bookworm
+      image: ${BASE_IMAGE}
     provisioners:
 ${provisioners}
 `;

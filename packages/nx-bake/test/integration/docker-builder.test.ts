@@ -16,7 +16,7 @@ import type { StageLogger } from '../../src/progress/stage-logger';
 import type { ProvisionerConfig } from '../../src/pipeline/types';
 import { runProvisioner } from '../../src/provisioners';
 
-const BASE_IMAGE = 'nx-bake/debian:bookworm';
+import { BASE_IMAGE } from '../support/base-image';
 const RUN_ID = `itest-${process.pid}-${Date.now()}`;
 const REPOSITORY = 'nx-bake-test/docker-builder';
 const docker = new Docker();

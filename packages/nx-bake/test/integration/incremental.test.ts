@@ -3,6 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { docker, runInImage, watchContainerCreates } from '../support/docker';
 import { createWorkspace, type TestWorkspace } from '../support/workspace';
+import { BASE_IMAGE } from '../support/base-image';
 
 /**
  * "Rebuild only what changed", against the real Docker engine. Builds are counted from the engine's own
@@ -310,7 +311,7 @@ stages:
       name: 'incremental-shared',
       files: {
         '.gitignore': 'node_modules\ndist\n.nx\ntmp\n',
-        'pipelines/platform/pipeline.yaml': pipelineYaml('platform', 'os-base', '{ image: "nx-bake/debian:bookworm" }'),
+        'pipelines/platform/pipeline.yaml': pipelineYaml('platform', 'os-base', `{ image: "${BASE_IMAGE}" }`),
         'pipelines/platform/os-base/setup.sh': '#!/bin/sh\nset -eu\necho "platform one" > /etc/platform-release\n',
         'pipelines/shop/pipeline.yaml': pipelineYaml('shop', 'app', '{ stage: os-base, pipeline: platform }'),
         'pipelines/shop/app/setup.sh': appScript('shop', 'one'),

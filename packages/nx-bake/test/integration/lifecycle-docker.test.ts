@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { docker, imagesWithLabel, removeByLabel } from '../support/docker';
 import { createWorkspace, type TestWorkspace } from '../support/workspace';
+import { BASE_IMAGE } from '../support/base-image';
 
 /**
  * Retention, channels, rollback and revocation against the real Docker engine: four bakes of a two-stage
@@ -22,7 +23,7 @@ builders:
   local: { type: docker, repository: ${repository}, tag: "{{ stage.name }}", network: host }
 stages:
   - name: base
-    from: { image: nx-bake/debian:bookworm }
+    from: { image: ${BASE_IMAGE} }
     retain: { count: 1 }
     provisioners:
       - { type: shell, inline: ["echo base {{ var.version }} > /etc/base-version"] }
@@ -91,7 +92,7 @@ describe('image lifecycle with the Docker builder', () => {
     const production = channels().app.production;
     expect(production.current.artifacts).toEqual({ local: app[1] });
     expect(production.current.lineage[0]).toMatchObject({ ref: `${pipelineName}/base`, kind: 'stage', artifacts: { local: base[1] } });
-    expect(production.current.lineage[1]).toMatchObject({ kind: 'image', artifacts: { local: 'nx-bake/debian:bookworm' } });
+    expect(production.current.lineage[1]).toMatchObject({ kind: 'image', artifacts: { local: BASE_IMAGE } });
     expect(production.current.git_commit).toMatch(/^[0-9a-f]{40}$/);
     expect(production.history.map((entry: { artifacts: unknown }) => entry.artifacts)).toEqual([{ local: app[0] }]);
   });

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker, removeByLabel, runInImage } from '../support/docker';
 import { repoRoot } from '../support/workspace';
+import { BASE_IMAGE } from '../support/base-image';
 
 /** The Nx majors the package's peer range promises, each tested here. */
 const TESTED_NX_MAJORS = [23, 24];
-const BASE_IMAGE = 'nx-bake/debian:bookworm';
 const PACKAGE = join(repoRoot, 'packages', 'nx-bake');
 
 /**

@@ -15,7 +15,7 @@ import type { ProvisionerConfig } from '../../src/pipeline/types';
 import { runProvisioner } from '../../src/provisioners';
 import type { ProvisionerContext } from '../../src/provisioners/provisioner';
 
-const BASE_IMAGE = 'nx-bake/debian:bookworm';
+import { BASE_IMAGE } from '../support/base-image';
 const docker = new Docker();
 let container: Docker.Container;
 let communicator: DockerExecCommunicator;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startFakeDigitalOcean, type FakeDigitalOcean } from '../../../fake-digitalocean/src';
 import { removeByLabel } from '../support/docker';
 import { createWorkspace, type TestWorkspace } from '../support/workspace';
+import { BASE_IMAGE } from '../support/base-image';
 
 /** As Packer builds one template for several platforms: each builder's artifact in one manifest, children on the same type. */
 describe('a stage baked by two builders at once', () => {
@@ -24,7 +25,7 @@ builders:
   cloud: { type: digitalocean, api_token: "{{ var.token }}", region: nyc3, size: s-1vcpu-1gb, poll_interval: 200ms }
 stages:
   - name: base
-    from: { image: { local: "nx-bake/debian:bookworm", cloud: debian-12-x64 } }
+    from: { image: { local: "${BASE_IMAGE}", cloud: debian-12-x64 } }
     provisioners:
       - { type: shell, script: base/setup.sh }
   - name: child

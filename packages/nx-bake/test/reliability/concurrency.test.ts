@@ -12,6 +12,7 @@ import { docker, removeByLabel } from '../support/docker';
 import { recordLeaks } from '../support/reliability-counts';
 import { createWorkspace, type TestWorkspace } from '../support/workspace';
 import { localLeaks } from './leaks';
+import { BASE_IMAGE } from '../support/base-image';
 
 interface Manifest {
   fingerprint: string;
@@ -31,7 +32,7 @@ builders:
     repository: nx-bake-reliability/${pipeline}
 stages:
   - name: only
-    from: { image: nx-bake/debian:bookworm }
+    from: { image: ${BASE_IMAGE} }
     provisioners:
       - type: shell
         inline: ["echo baking", "sleep 3"]

@@ -18,6 +18,7 @@ import { oneStageDoPipeline } from '../support/do-pipeline';
 import { dockerLogin, registryTags, removeRepository, REGISTRY, startFleet } from '../support/fleet';
 import { recordCounts, recordLeaks } from '../support/reliability-counts';
 import { cloudLeaks, localLeaks } from './leaks';
+import { BASE_IMAGE } from '../support/base-image';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
@@ -78,7 +79,7 @@ builders:
     repository: nx-bake-reliability/${pipeline}
 stages:
   - name: only
-    from: { image: nx-bake/debian:bookworm }
+    from: { image: ${BASE_IMAGE} }
     provisioners:
 ${PROVISIONERS}
 `,

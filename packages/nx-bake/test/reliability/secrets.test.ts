@@ -13,6 +13,7 @@ import { removeByLabel } from '../support/docker';
 import { recordLeaks, recordSecretHits } from '../support/reliability-counts';
 import { CanarySearch } from './canary-search';
 import { cloudLeaks, localLeaks, walk } from './leaks';
+import { BASE_IMAGE } from '../support/base-image';
 
 describe('secrets in a Docker + DigitalOcean bake', () => {
   const secret = `canary-secret-${randomUUID()}`;
@@ -39,7 +40,7 @@ builders:
     user_data: "#cloud-config\\n"
 stages:
   - name: only
-    from: { image: { local: "nx-bake/debian:bookworm", cloud: debian-12-x64 } }
+    from: { image: { local: "${BASE_IMAGE}", cloud: debian-12-x64 } }
     provisioners:
       - type: shell
         environment_vars: ["CANARY={{ var.canary }}"]

@@ -14,6 +14,7 @@ import { oneStageDoPipeline } from '../support/do-pipeline';
 import { recordCounts, recordLeaks } from '../support/reliability-counts';
 import type { TestWorkspace } from '../support/workspace';
 import { cloudLeaks, localLeaks, walk } from './leaks';
+import { BASE_IMAGE } from '../support/base-image';
 
 const HOLD = `      - type: shell
         inline: ["echo shell-started", "sleep 300"]`;
@@ -41,7 +42,7 @@ builders:
   local: { type: docker, network: host, repository: nx-bake-reliability/${pipeline} }
 stages:
   - name: only
-    from: { image: nx-bake/debian:bookworm }
+    from: { image: ${BASE_IMAGE} }
     provisioners:
 ${HOLD}
 `,
@@ -69,7 +70,7 @@ ${HOLD}
   it('leaves a young container of a run it does not know until it is older than --older-than', async () => {
     // As a bake on another machine sharing this engine would have it: labelled, and no journal here.
     const container = await docker.createContainer({
-      Image: 'nx-bake/debian:bookworm',
+      Image: BASE_IMAGE,
       Cmd: ['sleep', '300'],
       Labels: { 'nx-bake.pipeline': pipeline, 'nx-bake.stage': 'only', 'nx-bake.run': `elsewhere-${randomUUID()}` },
     });
@@ -79,7 +80,7 @@ ${HOLD}
     // Another pipeline's build on the same engine is that pipeline's to sweep, however old.
     const otherPipeline = `${pipeline}-other`;
     const other = await docker.createContainer({
-      Image: 'nx-bake/debian:bookworm',
+      Image: BASE_IMAGE,
       Cmd: ['sleep', '300'],
       Labels: { 'nx-bake.pipeline': otherPipeline, 'nx-bake.stage': 'only', 'nx-bake.run': `elsewhere-${randomUUID()}` },
     });

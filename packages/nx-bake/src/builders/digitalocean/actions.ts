@@ -9,20 +9,26 @@ export function dropletActionRequest(dropletId: number, action: DropletAction): 
   return { path: `/v2/droplets/${dropletId}/actions`, body: action };
 }
 
+type WaitOptions = { timeoutMs: number; intervalMs: number; signal?: AbortSignal };
+
 /** Starts a droplet action and waits until it completes; an errored action is an error naming it. */
-export async function runDropletAction(
-  api: DigitalOceanApi,
-  dropletId: number,
-  body: DropletAction,
-  options: { timeoutMs: number; intervalMs: number; signal?: AbortSignal },
-): Promise<Action> {
-  const start = dropletActionRequest(dropletId, body);
+export function runDropletAction(api: DigitalOceanApi, dropletId: number, body: DropletAction, options: WaitOptions): Promise<Action> {
+  return runAction(api, dropletActionRequest(dropletId, body), `the ${body.type} action on droplet ${dropletId}`, options);
+}
+
+/** Transfers an image (a snapshot) to another region and waits until it is there. */
+export function transferImage(api: DigitalOceanApi, imageId: number, region: string, options: WaitOptions): Promise<Action> {
+  return runAction(api, { path: `/v2/images/${imageId}/actions`, body: { type: 'transfer', region } }, `the transfer of image ${imageId} to ${region}`, options);
+}
+
+/** Starts an action (POST), then polls it through /v2/actions until it completes or errors. */
+async function runAction(api: DigitalOceanApi, start: ApiRequest, what: string, options: WaitOptions): Promise<Action> {
   const { action } = await api.post<{ action: Action }>(start.path, start.body);
   return pollUntil(
-    `the ${body.type} action on droplet ${dropletId}`,
+    what,
     async () => {
       const current = (await api.get<{ action: Action }>(`/v2/actions/${action.id}`)).action;
-      if (current.status === 'errored') throw new Error(`the ${body.type} action on droplet ${dropletId} errored`);
+      if (current.status === 'errored') throw new Error(`${what} errored`);
       return current.status === 'completed' ? current : undefined;
     },
     options,

@@ -1,5 +1,4 @@
 import type { BuilderConfig } from '../../pipeline/types';
-import { parseDuration } from '../../util/duration';
 import { ConfigFields } from '../config-fields';
 
 export const DEFAULT_API_URL = 'https://api.digitalocean.com';
@@ -14,6 +13,14 @@ export interface DigitalOceanBuilderConfig {
   dropletName?: string;
   snapshotName?: string;
   userData?: string;
+  /** Packer's `user_data_file`: the user data read from a file (relative to the pipeline file). */
+  userDataFile?: string;
+  /** Render `user_data_file` as a template; off by default, so cloud-config's own `{{ }}` reach cloud-init. */
+  userDataTemplate: boolean;
+  /** Regions the snapshot is transferred to once made (Packer's `snapshot_regions`). */
+  snapshotRegions: string[];
+  /** Packer's `private_networking`: accepted; DigitalOcean gives every droplet a VPC address now. */
+  privateNetworking: boolean;
   monitoring: boolean;
   ipv6: boolean;
   vpcUuid?: string;
@@ -37,19 +44,16 @@ export interface DigitalOceanBuilderConfig {
 export function parseDigitalOceanBuilderConfig(raw: BuilderConfig, builderName = 'digitalocean', env: NodeJS.ProcessEnv = process.env): DigitalOceanBuilderConfig {
   const fields = new ConfigFields(raw, builderName, 'digitalocean');
   const sshFields = Object.keys(raw).filter((field) => field.startsWith('ssh_') || field === 'pause_before_connecting');
-  const duration = (field: string, fallback: string) => {
-    const text = fields.optionalString(field) ?? fallback;
-    try {
-      return parseDuration(text);
-    } catch {
-      return fields.fail(field, `"${text}" is not a duration like 30s, 5m or 1h`);
-    }
-  };
+  const duration = fields.duration.bind(fields);
   const apiToken =
     fields.optionalString('api_token') ??
     env.DIGITALOCEAN_TOKEN ??
     env.DIGITALOCEAN_ACCESS_TOKEN ??
     fields.fail('api_token', 'is required: set it (from a sensitive variable) or DIGITALOCEAN_TOKEN');
+  if (fields.optionalString('user_data') !== undefined && fields.optionalString('user_data_file') !== undefined) {
+    fields.fail('user_data_file', 'cannot be given with "user_data": give one');
+  }
+  if (fields.bool('user_data_template') && fields.optionalString('user_data_file') === undefined) fields.fail('user_data_template', 'needs "user_data_file"');
   return {
     type: 'digitalocean',
     apiToken,
@@ -59,6 +63,10 @@ export function parseDigitalOceanBuilderConfig(raw: BuilderConfig, builderName =
     dropletName: fields.optionalString('droplet_name'),
     snapshotName: fields.optionalString('snapshot_name'),
     userData: fields.optionalString('user_data'),
+    userDataFile: fields.optionalString('user_data_file'),
+    userDataTemplate: fields.bool('user_data_template'),
+    snapshotRegions: fields.stringList('snapshot_regions'),
+    privateNetworking: fields.bool('private_networking'),
     monitoring: fields.bool('monitoring'),
     ipv6: fields.bool('ipv6'),
     vpcUuid: fields.optionalString('vpc_uuid'),

@@ -50,3 +50,26 @@ describe('createDropletRequest', () => {
     expect(wire(made.body)).toStrictEqual(body);
   });
 });
+
+describe('user_data_file', () => {
+  it('is read raw unless user_data_template is set', () => {
+    expect(parseDigitalOceanBuilderConfig({ type: 'digitalocean', api_token: 't', region: 'nyc3', size: 's', user_data_file: 'base/cc.yaml' }, 'cloud', {})).toMatchObject({
+      userDataFile: 'base/cc.yaml',
+      userDataTemplate: false,
+      userData: undefined,
+    });
+  });
+
+  it.each([
+    [{ user_data: 'x', user_data_file: 'f' }, /"user_data_file" cannot be given with "user_data"/],
+    [{ user_data_template: true }, /"user_data_template" needs "user_data_file"/],
+    [{ snapshot_regions: 'sfo2' }, /"snapshot_regions" must be a list of strings/],
+    [{ private_networking: 'yes' }, /"private_networking" must be true or false/],
+  ])('rejects %j', (fields, message) => {
+    expect(() => config(fields)).toThrow(message);
+  });
+
+  it('takes snapshot_regions and private_networking', () => {
+    expect(config({ snapshot_regions: ['sfo2', 'blr1'], private_networking: true })).toMatchObject({ snapshotRegions: ['sfo2', 'blr1'], privateNetworking: true });
+  });
+});

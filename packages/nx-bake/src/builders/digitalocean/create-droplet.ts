@@ -12,7 +12,8 @@ export function createDropletStep(api: DigitalOceanApi, request: BuildRequest, c
   return {
     name: 'create-droplet',
     async run(state, { log, signal }) {
-      const create = createDropletRequest(request, config, state.keyId!);
+      if (config.privateNetworking) log.info('private_networking: DigitalOcean gives every droplet an address in its region\'s VPC now (vpc_uuid picks one); nothing else to ask for');
+      const create = createDropletRequest(request, config, state.keyId!, userData(request, config));
       const { droplet } = await api.post<{ droplet: Droplet }>(create.path, create.body);
       state.dropletId = droplet.id;
       request.journal?.created({ kind: 'droplet', id: String(droplet.id) });
@@ -48,7 +49,12 @@ export function createDropletStep(api: DigitalOceanApi, request: BuildRequest, c
  * image ID DigitalOcean wants as a number) or from a distribution slug; with the build's key, and tagged so a
  * leak sweep finds it by its run.
  */
-export function createDropletRequest(request: Pick<BuildRequest, 'pipeline' | 'stage' | 'runId' | 'baseImage'>, config: DigitalOceanBuilderConfig, keyId: number) {
+export function createDropletRequest(
+  request: Pick<BuildRequest, 'pipeline' | 'stage' | 'runId' | 'baseImage'>,
+  config: DigitalOceanBuilderConfig,
+  keyId: number,
+  userData = config.userData,
+) {
   return {
     path: '/v2/droplets',
     body: {
@@ -58,10 +64,21 @@ export function createDropletRequest(request: Pick<BuildRequest, 'pipeline' | 's
       image: imageIdOf(request.baseImage) ?? request.baseImage,
       ssh_keys: [keyId],
       tags: [NX_BAKE_TAG, runTag(request.runId), stageTag(request.pipeline, request.stage), ...config.tags],
-      user_data: config.userData,
+      user_data: userData,
       monitoring: config.monitoring,
       ipv6: config.ipv6,
       vpc_uuid: config.vpcUuid,
     },
   } satisfies ApiRequest;
+}
+
+/** `user_data`, or the content of `user_data_file` (rendered only with `user_data_template: true`). */
+function userData(request: BuildRequest, config: DigitalOceanBuilderConfig): string | undefined {
+  if (!config.userDataFile) return config.userData;
+  if (!request.readFile) throw new Error('user_data_file: this build was started without a way to read the pipeline\'s files');
+  try {
+    return request.readFile(config.userDataFile, { template: config.userDataTemplate });
+  } catch (error) {
+    throw new Error(`user_data_file ${config.userDataFile}: ${(error as Error).message}`);
+  }
 }

@@ -1,7 +1,7 @@
 import type { Step } from '../../steps/step';
 import type { BuildRequest } from '../builder';
 import { ignoreNotFound, type ApiRequest, type DigitalOceanApi } from './api-client';
-import { runDropletAction, type DropletAction } from './actions';
+import { runDropletAction, transferImage, type DropletAction } from './actions';
 import type { DigitalOceanBuilderConfig } from './config';
 import type { DigitalOceanBuildState } from './state';
 import { artifactId, buildName, fingerprintTag, NX_BAKE_TAG, runTag, stageTag, tag } from './tags';
@@ -29,12 +29,21 @@ export function snapshotStep(api: DigitalOceanApi, request: BuildRequest, config
         if (signal.aborted) throw signal.reason ?? new Error('interrupted');
         for (const call of tagImageRequests(name, image.id)) await api.post(call.path, call.body);
       }
+      // snapshot_regions: transferred once tagged, as Packer does, and waited for (an image is usable in a
+      // region only once its transfer completed). A failure deletes the snapshot, like any failure here.
+      const transfers = config.snapshotRegions.filter((region) => region !== config.region);
+      await Promise.all(
+        transfers.map(async (region) => {
+          await transferImage(api, image.id, region, { timeoutMs: config.snapshotTimeoutMs, intervalMs: config.pollIntervalMs, signal });
+          log.info(`snapshot ${image.id} transferred to ${region}`);
+        }),
+      );
       state.artifact = {
         builderName: request.builderName,
         builderType: 'digitalocean',
         id: artifactId(config.region, image.id),
         files: [],
-        customData: { snapshot_name: name, region: config.region },
+        customData: { snapshot_name: name, region: config.region, ...(transfers.length ? { regions: [config.region, ...transfers].join(',') } : {}) },
       };
       if (signal.aborted) throw signal.reason ?? new Error('interrupted');
     },

@@ -15,7 +15,13 @@ describe('parseDockerBuilderConfig', () => {
       env: {},
       execUser: undefined,
       push: false,
+      systemd: false,
+      systemdTimeoutMs: 120_000,
     });
+  });
+
+  it('takes systemd and its boot timeout', () => {
+    expect(parseDockerBuilderConfig({ type: 'docker', systemd: true, systemd_timeout: '45s' })).toMatchObject({ systemd: true, systemdTimeoutMs: 45_000 });
   });
 
   it("accepts Packer's communicator field when it names docker exec", () => {
@@ -64,6 +70,8 @@ describe('parseDockerBuilderConfig', () => {
     [{ type: 'docker', volumes: ['/only-one-side'] }, /"volumes\[0\]" must be "host:container/],
     [{ type: 'docker', network: 1 }, /"network" must be a string/],
     [{ type: 'ssh' }, /"type" must be "docker"/],
+    [{ type: 'docker', systemd: 'yes' }, /"systemd" must be true or false/],
+    [{ type: 'docker', systemd_timeout: '10' }, /"systemd_timeout" "10" is not a duration/],
     [{ type: 'docker', communicator: 'ssh' }, /"communicator" must be "docker", got "ssh"/],
   ])('rejects %j', (raw, message) => {
     expect(() => parseDockerBuilderConfig(raw, 'local')).toThrow(message);

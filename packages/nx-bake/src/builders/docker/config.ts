@@ -31,6 +31,10 @@ export interface DockerBuilderConfig {
   registryPassword?: string;
   /** The registry host the credentials are for (`login_server`); default: the one `repository` names. */
   registryServer?: string;
+  /** Boot the image's systemd as PID 1 and provision once the system is up (see systemd.ts). */
+  systemd: boolean;
+  /** How long the boot may take before the build fails (`systemd_timeout`, default 2m). */
+  systemdTimeoutMs: number;
 }
 
 /** The instructions the Engine's commit accepts in `changes`. */
@@ -73,6 +77,8 @@ export function parseDockerBuilderConfig(raw: BuilderConfig, builderName = 'dock
     env: stringMap('env', ENV_NAME),
     execUser: optionalString('exec_user'),
     ...registryFields(fields, repository),
+    systemd: bool('systemd'),
+    systemdTimeoutMs: fields.duration('systemd_timeout', '2m'),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Step } from '../../steps/step';
 import type { DockerBuilderConfig } from './config';
 import { deleteDockerContainer } from './inventory';
 import type { DockerBuildState } from './state';
+import { systemdContainerSettings } from './systemd';
 
 /**
  * Keeps the container alive for the provisioners. Only the entrypoint is replaced (with an empty Cmd), so
@@ -12,29 +13,41 @@ import type { DockerBuildState } from './state';
 const KEEP_ALIVE = ['/bin/sh', '-c', 'while :; do sleep 3600; done'];
 
 /**
- * Creates and starts the build container. Its cleanup removes it — on success, failure and interrupt —
+ * Creates and starts the build container (with `systemd: true`, booting the image's systemd instead of
+ * the keep-alive; see systemd.ts). Its cleanup removes it — on success, failure and interrupt —
  * unless the runner's caller set `state.keepInstance` (a failure with `onError: abort`), to debug it.
  */
 export function createContainerStep(docker: Docker, request: BuildRequest, config: DockerBuilderConfig): Step<DockerBuildState> {
   return {
     name: 'create-container',
     async run(state, { signal, log }) {
+      const systemd = config.systemd ? await systemdContainerSettings(docker) : undefined;
+      const binds = [...(systemd?.Binds ?? []), ...config.volumes];
+      // CgroupnsMode (API 1.41) is missing from dockerode's types.
+      const hostConfig: Docker.HostConfig & { CgroupnsMode?: string } = {
+        Init: !systemd,
+        NetworkMode: config.network,
+        Privileged: config.privileged,
+        Binds: binds.length ? binds : undefined,
+        Tmpfs: systemd?.Tmpfs,
+        CgroupnsMode: systemd?.CgroupnsMode,
+      };
       const container = await docker.createContainer({
         Image: state.base?.id ?? request.baseImage,
-        Entrypoint: KEEP_ALIVE,
+        Entrypoint: systemd?.Entrypoint ?? KEEP_ALIVE,
         Cmd: [],
         Labels: request.labels,
-        HostConfig: {
-          Init: true,
-          NetworkMode: config.network,
-          Privileged: config.privileged,
-          Binds: config.volumes.length ? config.volumes : undefined,
-        },
+        HostConfig: hostConfig,
       });
       state.containerId = container.id;
       request.journal?.created({ kind: 'container', id: container.id });
-      log.info(`created container ${container.id.slice(0, 12)}`);
-      await container.start();
+      log.info(`created container ${container.id.slice(0, 12)}${systemd ? ' (systemd as PID 1)' : ''}`);
+      try {
+        await container.start();
+      } catch (error) {
+        if (!systemd) throw error;
+        throw new Error(`the container did not start its init (systemd: true needs systemd and systemd-sysv in the image, for /sbin/init): ${(error as Error).message}`);
+      }
     },
     async cleanup(state, { log }) {
       const id = state.containerId;

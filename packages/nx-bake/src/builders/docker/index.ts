@@ -14,6 +14,7 @@ import { pullImageStep } from './pull-image';
 import { pushImageStep } from './push-image';
 import { deleteRegistryArtifact, listRegistryArtifacts, undoPushedTag } from './registry-inventory';
 import { stopContainerStep } from './stop-container';
+import { waitForSystemdStep } from './wait-for-systemd';
 
 export { parseDockerBuilderConfig, type DockerBuilderConfig } from './config';
 export { findImageByLabels, imageExists } from './images';
@@ -80,8 +81,9 @@ export class DockerBuilder implements Builder {
       pullImageStep(docker, request.baseImage, config, request.baseData),
       createContainerStep(docker, request, config),
       connectStep(docker, config),
+      ...(config.systemd ? [waitForSystemdStep(config)] : []),
       provisionStep(request),
-      stopContainerStep(docker),
+      stopContainerStep(docker, config.systemd),
       commitImageStep(docker, request, config),
       ...(config.push ? [pushImageStep(docker, request, config)] : []),
     ];
