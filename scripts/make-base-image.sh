@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the local Debian base image used by the example pipeline and the tests, without any registry:
 # debootstrap a minimal bookworm that can boot as a machine (systemd as PID 1, dbus, cloud-init) and has
-# python3 (for Ansible) and openssh-server, then `docker import` it.
+# python3 and python3-apt (for Ansible) and openssh-server, then `docker import` it.
 # The root filesystem tarball is cached per recipe, so a second run (or a CI re-run) only imports. The image
 # carries the recipe's hash as a label: an image made from another recipe is stale and is replaced.
 set -euo pipefail
@@ -10,7 +10,8 @@ IMAGE="${1:-${NX_BAKE_BASE_IMAGE:-nx-bake/debian:bookworm}}"
 SUITE="${NX_BAKE_BASE_SUITE:-bookworm}"
 MIRROR="${NX_BAKE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 CACHE_DIR="${NX_BAKE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nx-bake}"
-PACKAGES="python3,openssh-server,sudo,ca-certificates,procps"
+# python3-apt: Ansible's apt module re-execs itself to install it when it is missing, which Mitogen cannot follow.
+PACKAGES="python3,python3-apt,openssh-server,sudo,ca-certificates,procps"
 # Installed by apt in the debootstrapped root, not by debootstrap's --include: debootstrap configures an
 # --include list in its own order, which fails on cloud-init's Python dependencies (python3-cryptography).
 MACHINE_PACKAGES="systemd systemd-sysv dbus cloud-init"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs and starts what bakes and tests need on a fresh Debian machine: Docker engine, ansible,
+# Installs and starts what bakes and tests need on a fresh Debian machine: Docker engine, ansible (and ansible-mitogen),
 # debootstrap, OpenSSH, docker-registry; the npm dependencies; the local Debian base image; a loopback registry and
 # a second Docker engine (scripts/start-registry.sh, start-docker-b.sh). Safe to run again.
 set -euo pipefail
@@ -15,6 +15,8 @@ command -v debootstrap >/dev/null || needed+=(debootstrap)
 command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || needed+=(openssh-server)
 command -v ssh >/dev/null || needed+=(openssh-client)
 command -v docker-registry >/dev/null || needed+=(docker-registry)
+# The ansible provisioner's fast path (Mitogen's strategy) for the Python that runs ansible-playbook.
+dpkg -s ansible-mitogen >/dev/null 2>&1 || needed+=(ansible-mitogen)
 if [ "${#needed[@]}" -gt 0 ]; then
   say "installing ${needed[*]}"
   as_root apt-get update -qq

@@ -27,6 +27,11 @@ export interface AnsibleTarget {
   args?: string[];
 }
 
+export interface AnsibleTargetOptions {
+  /** ansible-playbook runs Mitogen's strategy, which takes over only the connections it knows by name. */
+  mitogen?: boolean;
+}
+
 /** The one way provisioners talk to a build instance, whatever the builder (docker exec, SSH, ...). */
 export interface Communicator {
   /** Runs `command` through `/bin/sh -c` on the instance. */
@@ -37,6 +42,6 @@ export interface Communicator {
   uploadDirectory(localDir: string, remoteDir: string, options?: { signal?: AbortSignal }): Promise<void>;
   /** Downloads a remote file or directory to a local path. */
   download(remotePath: string, localPath: string, options?: { signal?: AbortSignal }): Promise<void>;
-  ansibleTarget(): AnsibleTarget;
+  ansibleTarget(options?: AnsibleTargetOptions): AnsibleTarget;
   close(): Promise<void>;
 }

@@ -77,6 +77,8 @@ export interface AnsibleProvisionerConfig extends ProvisionerCommon {
   groups?: string[];
   galaxy_file?: string;
   user?: string;
+  /** Run with Mitogen's strategy when it is installed (default); `false` runs plain Ansible. */
+  mitogen?: boolean;
 }
 
 export interface ExternalBase {

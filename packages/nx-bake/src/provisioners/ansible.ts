@@ -2,17 +2,20 @@ import { existsSync } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { AnsibleTarget } from '../communicators/communicator';
 import type { AnsibleProvisionerConfig } from '../pipeline/types';
 import { extraVars, inventory, removeFile, writePrivateFile } from './ansible-files';
 import { parseEnvironmentList } from './environment';
 import { runHostCommand } from './host-command';
+import { mitogenInstance, probeMitogen } from './mitogen';
 import { commandFailure } from './output-tail';
 import type { Provisioner, ProvisionerContext } from './provisioner';
 
 /**
  * Runs `ansible-playbook` on the build host against the instance, reached the way the communicator says
- * (for docker: the community.docker.docker connection, no sshd needed). The extra-vars file can hold secrets:
- * it is 0600 in the private temp folder and deleted as soon as the run ends, however it ends.
+ * (for docker: `docker exec`, no sshd needed), with Mitogen's strategy when it is installed (below). The
+ * extra-vars file can hold secrets: it is 0600 in the private temp folder and deleted as soon as the run
+ * ends, however it ends.
  */
 export const ansibleProvisioner: Provisioner<AnsibleProvisionerConfig> = async (config, context) => {
   if (!config.playbook) throw new Error('ansible provisioner: "playbook" is required');
@@ -20,8 +23,9 @@ export const ansibleProvisioner: Provisioner<AnsibleProvisionerConfig> = async (
   await access(playbook).catch(() => {
     throw new Error(`ansible provisioner: playbook ${config.playbook} not found (looked at ${playbook})`);
   });
-  const target = context.communicator.ansibleTarget();
-  const env = ansibleEnvironment(config, context, target.env);
+  const mitogen = await mitogenStrategy(config, ansibleEnvironment(config, context), context);
+  const target = withPython(context.communicator.ansibleTarget({ mitogen: mitogen !== undefined }), mitogen?.python);
+  const env = { ...ansibleEnvironment(config, context, target.env), ...mitogen?.env };
   if (config.galaxy_file) await installRequirements(config.galaxy_file, env, context);
 
   let inventoryFile: string | undefined;
@@ -30,7 +34,7 @@ export const ansibleProvisioner: Provisioner<AnsibleProvisionerConfig> = async (
     inventoryFile = await writePrivateFile(context.tempDir, 'inventory', inventory(target, config));
     varsFile = await writePrivateFile(context.tempDir, 'extra-vars', JSON.stringify(extraVars(config, context)));
     const args = ['-i', inventoryFile, '--extra-vars', `@${varsFile}`, ...(target.args ?? []), ...(config.extra_arguments ?? []), playbook];
-    context.log.info(`ansible: running ${config.playbook}`);
+    context.log.info(`ansible: running ${config.playbook}${mitogen ? ' with Mitogen' : ''}`);
     const { exitCode, tail } = await runHostCommand('ansible-playbook', args, { cwd: context.pipelineDir, env, signal: context.signal, log: context.log });
     if (exitCode !== 0) throw commandFailure(`ansible provisioner: ansible-playbook ${config.playbook}`, exitCode, tail);
   } finally {
@@ -38,6 +42,37 @@ export const ansibleProvisioner: Provisioner<AnsibleProvisionerConfig> = async (
     await removeFile(inventoryFile);
   }
 };
+
+/**
+ * Mitogen runs each module in a Python it keeps running on the instance, over one connection, instead of
+ * a new `docker exec`/ssh session and interpreter per task: a playbook of small tasks runs ~4× faster. Used
+ * unless the provisioner says `mitogen: false` or the user chose a strategy; when it is missing, does not
+ * support the installed ansible-core, or the instance cannot take it (see mitogenInstance), plain Ansible
+ * runs after a one-line notice.
+ */
+async function mitogenStrategy(
+  config: Pick<AnsibleProvisionerConfig, 'mitogen'>,
+  env: NodeJS.ProcessEnv,
+  context: Pick<ProvisionerContext, 'log' | 'communicator' | 'signal'>,
+): Promise<{ env: Record<string, string>; python: string } | undefined> {
+  if (config.mitogen === false || env.ANSIBLE_STRATEGY) return undefined;
+  const [installed, instance] = await Promise.all([probeMitogen(env), mitogenInstance(context.communicator, context.signal)]);
+  const plain = (reason: string) => {
+    context.log.warn(`ansible: plain Ansible, not Mitogen: ${reason} (set mitogen: false to say so and silence this)`);
+    return undefined;
+  };
+  if (!installed.usable) return plain(installed.reason);
+  if (!instance.usable) return plain(instance.reason);
+  return {
+    env: { ANSIBLE_STRATEGY: 'mitogen_linear', ANSIBLE_STRATEGY_PLUGINS: [installed.strategyDir, env.ANSIBLE_STRATEGY_PLUGINS].filter(Boolean).join(':') },
+    python: instance.python,
+  };
+}
+
+/** The instance's Python as an inventory variable: play and extra vars still win over it. */
+function withPython(target: AnsibleTarget, python: string | undefined): AnsibleTarget {
+  return python ? { ...target, inventoryVars: { ...target.inventoryVars, ansible_python_interpreter: python } } : target;
+}
 
 /** Ansible's own defaults, kept after our folders when the user set no search path of their own. */
 const DEFAULT_SEARCH_PATHS = {

@@ -348,6 +348,90 @@ describe('ansible provisioner', () => {
     // The container's `sleep 44` was started by ansible's docker exec; removing the container ends it in a build.
   });
 
+  describe('with Mitogen', () => {
+    // Mitogen runs a task's command from the Python it keeps on the instance, named `python3(mitogen:…)`.
+    const taskParent = async (extra: Partial<ProvisionerConfig> = {}) => {
+      const context = contextFor();
+      await runProvisioner({ type: 'ansible', playbook: 'ansible/parent.yml', ...extra } as ProvisionerConfig, context);
+      return { parent: await sh('cat /tmp/ansible-parent.txt'), log: context.log.text() };
+    };
+
+    beforeAll(() => {
+      write(
+        'ansible/parent.yml',
+        `- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: "tr '\\\\0' ' ' < /proc/$PPID/cmdline > /tmp/ansible-parent.txt"\n`,
+      );
+      write(
+        'ansible/become.yml',
+        [
+          '- hosts: all',
+          '  gather_facts: false',
+          '  tasks:',
+          '    - command: id -un',
+          '      become: true',
+          '      become_user: nobody',
+          '      register: who',
+          '      changed_when: false',
+          '    - copy: { dest: /tmp/ansible-become.txt, content: "{{ who.stdout }}\\n" }',
+        ].join('\n'),
+      );
+      // An ansible_mitogen that names an older ansible-core as its newest, as a stale install would.
+      write('stale-mitogen/ansible_mitogen/__init__.py', '');
+      write('stale-mitogen/ansible_mitogen/loaders.py', 'ANSIBLE_VERSION_MIN = (2, 10)\nANSIBLE_VERSION_MAX = (2, 9)\n');
+    });
+
+    it('runs the tasks in the interpreter Mitogen keeps on the instance, by default', async () => {
+      const { parent, log } = await taskParent();
+      expect(parent).toContain('(mitogen:');
+      expect(log).toContain('ansible: running ansible/parent.yml with Mitogen');
+      expect(log).not.toContain('[warn]');
+    });
+
+    it('runs plain Ansible, a new interpreter per task, with mitogen: false', async () => {
+      const { parent, log } = await taskParent({ mitogen: false } as Partial<ProvisionerConfig>);
+      expect(parent).not.toContain('mitogen');
+      expect(parent).toMatch(/python3/);
+      expect(log).toContain('ansible: running ansible/parent.yml\n');
+      expect(log).not.toContain('[warn]');
+    });
+
+    it('falls back to plain Ansible with one notice when ansible-mitogen does not support the installed ansible-core', async () => {
+      const { parent, log } = await taskParent({ ansible_env_vars: [`PYTHONPATH=${join(pipelineDir, 'stale-mitogen')}`] } as Partial<ProvisionerConfig>);
+      expect(parent).not.toContain('mitogen');
+      const notices = log.split('\n').filter((line) => line.startsWith('[warn]'));
+      expect(notices).toEqual([expect.stringMatching(/^\[warn\] ansible: plain Ansible, not Mitogen: ansible-mitogen supports ansible-core up to 2\.9, not 2\.\d+/)]);
+    });
+
+    it("falls back to plain Ansible with one notice on an instance whose apt has no Python bindings (the apt module's re-exec)", async () => {
+      const bindings = (await sh("/usr/bin/python3 -c 'import apt_pkg; print(apt_pkg.__file__)'")).trim();
+      await sh(`mv ${bindings} ${bindings}.hidden`);
+      try {
+        const { parent, log } = await taskParent();
+        expect(parent).not.toContain('mitogen');
+        const notices = log.split('\n').filter((line) => line.startsWith('[warn]'));
+        expect(notices).toEqual(['[warn] ansible: plain Ansible, not Mitogen: the instance has apt but no python3-apt for /usr/bin/python3, and Ansible\'s apt module cannot install it under Mitogen (set mitogen: false to say so and silence this)']);
+      } finally {
+        await sh(`mv ${bindings}.hidden ${bindings}`);
+      }
+    });
+
+    it('keeps --check, become and idempotence', async () => {
+      await sh('rm -f /tmp/ansible-become.txt');
+      const run = async (extra: Partial<ProvisionerConfig> = {}) => {
+        const context = contextFor();
+        await runProvisioner({ type: 'ansible', playbook: 'ansible/become.yml', ...extra } as ProvisionerConfig, context);
+        expect(context.log.text()).toContain('with Mitogen');
+        return context.log.text();
+      };
+      // `command` does not run in check mode; `copy` reports what it would change.
+      expect(await run({ extra_arguments: ['--check'] })).toMatch(/ok=1\s+changed=1\s+unreachable=0\s+failed=0\s+skipped=1/);
+      expect(await sh('test -e /tmp/ansible-become.txt && echo yes || echo no')).toBe('no\n');
+      expect(await run()).toMatch(/ok=2\s+changed=1/);
+      expect(await sh('cat /tmp/ansible-become.txt')).toBe('nobody\n');
+      expect(await run()).toMatch(/ok=2\s+changed=0/);
+    });
+  });
+
   it('names a missing playbook', async () => {
     await expect(runProvisioner({ type: 'ansible', playbook: 'ansible/none.yml' }, contextFor())).rejects.toThrow(/playbook ansible\/none\.yml not found/);
   });

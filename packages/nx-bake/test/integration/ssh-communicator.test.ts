@@ -592,7 +592,7 @@ describe('keep-alive', () => {
 });
 
 describe('ansible', () => {
-  it('runs a real playbook through ansibleTarget() over SSH with the temporary key', async () => {
+  it('runs a real playbook through ansibleTarget() over SSH with the temporary key (plain Ansible)', async () => {
     const opened = await connectSshCommunicator({ ssh_host: sshd.host, ssh_port: String(sshd.port), privateKey: key.privateKey }, undefined, { tempDir });
     extraCommunicators.push(opened);
     const target = opened.ansibleTarget();
@@ -624,9 +624,10 @@ describe('ansible', () => {
       ].join('\n'),
     );
     const context = contextFor(opened);
-    await runProvisioner({ type: 'ansible', playbook: 'site.yml', vars: { greeting: 'from nx-bake' } }, context);
+    await runProvisioner({ type: 'ansible', playbook: 'site.yml', vars: { greeting: 'from nx-bake' }, mitogen: false }, context);
     expect(readFileSync(out, 'utf8')).toBe('hello from nx-bake over ssh as root\n');
     expect(context.log.text()).toMatch(/ok=2 .*changed=2 .*failed=0/);
+    expect(context.log.text()).not.toContain('Mitogen');
 
     // ansible's ssh kept a control master; close() ends it and removes the folder with the key and socket.
     expect(readdirSync(controlDir).some((name) => name.startsWith('cm-'))).toBe(true);
@@ -634,5 +635,21 @@ describe('ansible', () => {
     await opened.close();
     expect(processesWith(`${controlDir}/cm-`)).toEqual([]);
     expect(existsSync(controlDir)).toBe(false);
+  });
+
+  it('runs the playbook with Mitogen over one ssh connection of its own, the instance\'s Python named', async () => {
+    const opened = await connectSshCommunicator({ ssh_host: sshd.host, ssh_port: String(sshd.port), privateKey: key.privateKey }, undefined, { tempDir });
+    extraCommunicators.push(opened);
+    expect(opened.ansibleTarget({ mitogen: true }).inventoryVars.ansible_ssh_common_args).toBe('-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes');
+    const out = join(tempDir, 'ansible-mitogen-parent.txt');
+    writeFileSync(join(tempDir, 'parent.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: "tr '\\\\0' ' ' < /proc/$PPID/cmdline > ${out}"\n`);
+    const context = contextFor(opened);
+    await runProvisioner({ type: 'ansible', playbook: 'parent.yml' }, context);
+    expect(context.log.text()).toContain('ansible: running parent.yml with Mitogen');
+    // The task ran from the interpreter Mitogen started over ssh, under the name it gives that context.
+    expect(readFileSync(out, 'utf8')).toMatch(/^\/usr\/bin\/python3\(mitogen:/);
+    const controlDir = dirname(opened.ansibleTarget().inventoryVars.ansible_ssh_private_key_file).replace(/\/key-[^/]+$/, '');
+    expect(readdirSync(controlDir).filter((name) => name.startsWith('cm-'))).toEqual([]);
+    expect(processesWith(`${controlDir}/cm-`)).toEqual([]);
   });
 });

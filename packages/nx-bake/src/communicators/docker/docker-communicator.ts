@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { shellQuote } from '../../util/shell-quote';
 import { Interruption } from '../command-interruption';
-import type { AnsibleTarget, Communicator, ExecOptions, ExecResult } from '../communicator';
+import type { AnsibleTarget, AnsibleTargetOptions, Communicator, ExecOptions, ExecResult } from '../communicator';
 import { KILL_SCRIPT, MARKER_VAR } from '../kill-script';
 import { folderTar, getArchive, putArchive, readAll, singleFileTar } from './archive';
 import { demux, exitStatus, runAsRoot, startExec, writeStdin } from './container-exec';
@@ -76,9 +76,10 @@ export class DockerExecCommunicator implements Communicator {
     return getArchive(this.container, remotePath, localPath, options.signal);
   }
 
-  ansibleTarget(): AnsibleTarget {
+  ansibleTarget(options: AnsibleTargetOptions = {}): AnsibleTarget {
     const inventoryVars: Record<string, string> = {
-      ansible_connection: 'community.docker.docker',
+      // Mitogen takes over Ansible's `docker` connection (not the collection's name for the same thing).
+      ansible_connection: options.mitogen ? 'docker' : 'community.docker.docker',
       ansible_host: this.containerId,
       ansible_python_interpreter: '/usr/bin/python3',
     };

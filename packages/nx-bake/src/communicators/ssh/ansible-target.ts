@@ -9,22 +9,19 @@ export interface SshAnsibleTargetInput {
   privateKeyFile?: string;
   /** A private folder for ssh's ControlMaster sockets (short: a socket path has ~100 bytes). */
   controlDir: string;
+  /** Mitogen keeps one connection of its own for the run: no ControlMaster. */
+  mitogen?: boolean;
 }
 
 /**
  * How ansible-playbook reaches the instance over its own ssh: the same host, port, user and key as the
- * communicator, one multiplexed connection (ControlMaster) for the whole run, pipelining on, and a
+ * communicator, one multiplexed connection (ControlMaster, or Mitogen's own) for the whole run, pipelining on, and a
  * ProxyCommand through the bastion when there is one. Host keys are not checked by ansible's ssh (the
  * instance is new and its key unknown to known_hosts); the communicator has already verified it.
  */
-export function sshAnsibleTarget({ settings, privateKeyFile, controlDir }: SshAnsibleTargetInput): AnsibleTarget {
-  const options = [
-    'StrictHostKeyChecking=no',
-    'UserKnownHostsFile=/dev/null',
-    'ControlMaster=auto',
-    'ControlPersist=60s',
-    `ControlPath=${join(controlDir, 'cm-%C')}`,
-  ];
+export function sshAnsibleTarget({ settings, privateKeyFile, controlDir, mitogen }: SshAnsibleTargetInput): AnsibleTarget {
+  const options = ['StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null'];
+  if (!mitogen) options.push('ControlMaster=auto', 'ControlPersist=60s', `ControlPath=${join(controlDir, 'cm-%C')}`);
   if (privateKeyFile) options.push('IdentitiesOnly=yes');
   if (settings.bastion) options.push(`ProxyCommand=${proxyCommand(settings.bastion)}`);
 

@@ -8,7 +8,7 @@ import { finished } from 'node:stream/promises';
 import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import * as tarFs from 'tar-fs';
 import { shellQuote } from '../../util/shell-quote';
-import type { AnsibleTarget, Communicator, ExecOptions, ExecResult } from '../communicator';
+import type { AnsibleTarget, AnsibleTargetOptions, Communicator, ExecOptions, ExecResult } from '../communicator';
 import { killCommand } from '../kill-script';
 import { CommandInterrupted, Interruption } from '../command-interruption';
 import { sshAnsibleTarget } from './ansible-target';
@@ -183,9 +183,9 @@ export class SshCommunicator implements Communicator {
     await this.housekeeping(`tar -c -f - -C ${shellQuote(remotePath)} .`, `download of ${remotePath}`, { stdout: extract, signal: options.signal });
   }
 
-  ansibleTarget(): AnsibleTarget {
+  ansibleTarget(options: AnsibleTargetOptions = {}): AnsibleTarget {
     if (!this.controlDir) throw new Error('the SSH communicator is not connected (use SshCommunicator.connect)');
-    return sshAnsibleTarget({ settings: this.settings, privateKeyFile: this.privateKeyFile, controlDir: this.controlDir });
+    return sshAnsibleTarget({ settings: this.settings, privateKeyFile: this.privateKeyFile, controlDir: this.controlDir, mitogen: options.mitogen });
   }
 
   /** Drops the connection (if any) and connects again, e.g. after the instance rebooted. */
