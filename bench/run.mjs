@@ -5,6 +5,7 @@
 //
 //   BENCH_RUNS=3        measured runs per case (after BENCH_WARMUP=1 warm-up run); or --runs / --warmup
 //   BENCH_CASES=1,2,7   only these cases (default: all; 1, 2, 3, 8 and 9 are measured together); or --cases
+//   case 11 (issue #14): a 40-task playbook on the docker builder; its floor uses Debian's ansible-mitogen
 //   case 10 (CI fleet) uses the loopback registry and second engine of scripts/start-registry.sh, start-docker-b.sh
 //   BENCH_SSH=auto|force|off   cases 4–6: auto runs them once the SSH communicator's integration test passes
 //   BENCH_PACKER_PIPELINING=1  give Packer's ansible ANSIBLE_PIPELINING=True too (nx-bake always sets it)
@@ -18,7 +19,9 @@ import { EXAMPLE_CASES, runExampleCases } from './cases/example.mjs';
 import { FLEET_CASES, runFleetCase } from './cases/fleet.mjs';
 import { GRAPH_CASES, runGraphCase } from './cases/graph.mjs';
 import { runSshCases, SSH_CASES, sshGate } from './cases/ssh.mjs';
+import { runTasksCase, TASKS_CASES } from './cases/tasks.mjs';
 import { dockerUp, imageExists } from './lib/docker.mjs';
+import { findMitogen } from './lib/floor.mjs';
 import { ensurePacker } from './lib/packer.mjs';
 import { buildCases, printTable } from './lib/report.mjs';
 import { benchDir, CleanupStack, repoRoot, say, sh, stopRunning } from './lib/util.mjs';
@@ -28,7 +31,7 @@ import { snapshotPlugin } from './lib/workspace.mjs';
 const { values: flags } = parseArgs({ options: { cases: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' } } });
 const runs = Number(flags.runs ?? process.env.BENCH_RUNS ?? 3);
 const warmup = Number(flags.warmup ?? process.env.BENCH_WARMUP ?? 1);
-const allCases = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'];
+const allCases = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'];
 const caseList = flags.cases ?? process.env.BENCH_CASES;
 const selected = new Set(caseList ? caseList.split(',').map((id) => id.trim().replace(/[a-z]$/, '')) : allCases);
 // Cases 1, 2, 3, 8 and 9 come out of the same iterations: asking for one reports all five.
@@ -71,6 +74,9 @@ async function main() {
   const plugin = snapshotPlugin(workDir);
   if (plugin.srcChangedAt > plugin.distBuiltAt) say(`note: packages/nx-bake/src changed (${plugin.srcChangedAt}) after the last build (${plugin.distBuiltAt}): the bench measures the build`);
   say(`bench ${benchId}: ${runs} measured run(s) after ${warmup} warm-up per case; temp folder ${workDir}`);
+  // The floors of 1, 6 and 11 run ansible-playbook with Mitogen's strategy (the plain tool at its best).
+  const mitogen = findMitogen();
+  if (!mitogen.dir) say(`note: no floors for cases 1, 6 and 11: ${mitogen.reason}`);
 
   const environment = {
     cpus: cpus().length,
@@ -81,6 +87,7 @@ async function main() {
     nx: sh(join(repoRoot, 'node_modules', '.bin', 'nx'), ['--version'], { allowFail: true, env: { ...process.env, NX_DAEMON: 'false' } }).match(/\d+\.\d+\.\d+/)?.[0],
     packer,
     ansible: sh('ansible-playbook', ['--version'], { allowFail: true }).split('\n')[0],
+    ansible_mitogen: mitogen.dir ?? mitogen.reason,
     openssh: sh('ssh', ['-V'], { allowFail: true }) || sh('sh', ['-c', 'ssh -V 2>&1'], { allowFail: true }),
     docker: dockerUp(),
     git_commit: sh('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, allowFail: true }),
@@ -103,12 +110,17 @@ async function main() {
     const gate = await sshGate({ pluginDir: plugin.path, workDir });
     environment.load_average_by_group.ssh = loadAverage();
     measured.sshGate = gate;
-    if (gate.run) measured.ssh = await runSshCases({ workDir, runs, warmup, benchId, cleanup, pluginDir: plugin.path, selected, packerAnsibleEnv });
+    if (gate.run) measured.ssh = await runSshCases({ workDir, runs, warmup, benchId, cleanup, pluginDir: plugin.path, selected, packerAnsibleEnv, mitogen });
     else for (const id of SSH_CASES) skipped[id] = gate.reason;
   }
 
   if (EXAMPLE_CASES.some((id) => selected.has(id))) environment.load_average_by_group.example = loadAverage();
-  if (EXAMPLE_CASES.some((id) => selected.has(id))) measured.example = await runExampleCases({ workDir, runs, warmup, benchId, cleanup, packerAnsibleEnv });
+  if (EXAMPLE_CASES.some((id) => selected.has(id))) measured.example = await runExampleCases({ workDir, runs, warmup, benchId, cleanup, packerAnsibleEnv, mitogen });
+
+  if (TASKS_CASES.some((id) => selected.has(id))) {
+    environment.load_average_by_group.tasks = loadAverage();
+    measured.tasks = await runTasksCase({ workDir, runs, warmup, benchId, cleanup, packerAnsibleEnv, mitogen });
+  }
 
   if (FLEET_CASES.some((id) => selected.has(id))) {
     environment.load_average_by_group.fleet = loadAverage();
@@ -128,12 +140,14 @@ async function main() {
     settings: { runs, warmup, cases: [...selected], packer_ansible_env: packerAnsibleEnv, ssh_gate: measured.sshGate ?? null },
     environment,
     cases,
-    problems: [...(measured.example?.problems ?? []), ...(measured.ssh?.problems ?? []), ...(measured.graph?.problems ?? []), ...(measured.fleet?.problems ?? [])],
+    problems: [...(measured.example?.problems ?? []), ...(measured.ssh?.problems ?? []), ...(measured.graph?.problems ?? []), ...(measured.fleet?.problems ?? []), ...(measured.tasks?.problems ?? [])],
     detail: {
       example_cold_bake_profiles: measured.example?.measured.profiles,
       // Runs after which Nx printed no `nx-bake summary` block (outcomes were then read from Nx's own lines).
       nx_bake_summary_missing: measured.example?.summaryMissing,
       packer_template_seconds: measured.example?.measured.packerStages,
+      // Case 1's floor (the chain by hand with the plain tools) per part.
+      floor_stage_seconds: measured.example?.measured.floorStages,
       task_memory: measured.example?.measured.rss,
       graph_project_counts: measured.graph?.counts,
       ssh_ours_phases_ms: measured.ssh?.oursPhases,

@@ -11,14 +11,19 @@
 // then, in a fresh workspace B, case 8: `nx run-many -t bake -p images tools` (two independent chains);
 // its "longer chain alone" is case 1's cold bake of `images` — workspace A has the same two pipelines.
 // And Packer's chain (the reference of 1, 2 and 3: Packer has no cache, so re-running it is its re-bake).
-// Sides alternate order between iterations so drift on a shared machine does not favour one of them.
-import { readFileSync, writeFileSync } from 'node:fs';
+// And case 1's floor: the site build and the three stages by hand with the plain tools at their best
+// (docker run, ansible-playbook with Mitogen and ansible_connection=docker and the same vars, docker cp and
+// docker exec for the app stage, docker commit with the same changes, docker rm).
+// Sides rotate their order between iterations so drift on a shared machine does not favour one of them.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { imagesOfRepository, imagesWithFingerprints, manifestImageIds, removeImages } from '../lib/docker.mjs';
-import { runExampleChain, packerEnv, writeExampleTemplates } from '../lib/packer.mjs';
+import { performance } from 'node:perf_hooks';
+import { imagesOfRepository, imagesWithFingerprints, manifestImageIds, removeContainersLabelled, removeImages } from '../lib/docker.mjs';
+import { APT_BINDINGS, dockerStageByHand, imageCmd, inImage } from '../lib/floor.mjs';
+import { exampleVars, runExampleChain, packerEnv, writeExampleTemplates } from '../lib/packer.mjs';
 import { parseOutcomes, profileBake } from '../lib/profile.mjs';
 import { sampleTaskMemory } from '../lib/rss.mjs';
-import { logPath, nxEnv, say, timed } from '../lib/util.mjs';
+import { logPath, mustRun, nxEnv, say, timed } from '../lib/util.mjs';
 import { createWorkspace } from '../lib/workspace.mjs';
 
 /** A second, shorter chain for case 8: an OS layer by Ansible (no downloads) and a small shell layer. */
@@ -78,21 +83,27 @@ const COPY = ['pipelines/images', 'apps'];
 
 export const EXAMPLE_CASES = ['1', '2', '3', '8', '9'];
 
-export async function runExampleCases({ workDir, runs, warmup, benchId, cleanup, packerAnsibleEnv }) {
+export async function runExampleCases({ workDir, runs, warmup, benchId, cleanup, packerAnsibleEnv, mitogen }) {
   const iterations = warmup + runs;
-  const measured = { cold: [], rebake: [], trivial: [], rebakeDaemon: [], appChange: [], both: [], packer: [], packerStages: [], rss: [], profiles: [] };
-  const warm = { cold: [], rebake: [], trivial: [], rebakeDaemon: [], appChange: [], both: [], packer: [] };
+  const measured = { cold: [], rebake: [], trivial: [], rebakeDaemon: [], appChange: [], both: [], packer: [], packerStages: [], floor: [], floorStages: [], rss: [], profiles: [] };
+  const warm = { cold: [], rebake: [], trivial: [], rebakeDaemon: [], appChange: [], both: [], packer: [], floor: [] };
   const problems = [];
+  const names = ['ours', 'packer', 'floor'];
+  if (!mitogen?.dir) {
+    names.pop();
+    problems.push(`case 1's floor not measured: ${mitogen?.reason ?? 'no ansible-mitogen'}`);
+  }
 
   for (let i = 0; i < iterations; i++) {
     const isWarmup = i < warmup;
     const tag = isWarmup ? `warm-up ${i + 1}` : `run ${i - warmup + 1}/${runs}`;
     const into = isWarmup ? warm : measured;
-    const sides = i % 2 === 0 ? ['ours', 'packer'] : ['packer', 'ours'];
+    const sides = names.slice(i % names.length).concat(names.slice(0, i % names.length));
     for (const side of sides) {
       try {
         if (side === 'ours') await oursIteration({ i, tag, into, measured, isWarmup, workDir, benchId, cleanup, problems });
-        else await packerIteration({ i, tag, into, measured, isWarmup, workDir, benchId, cleanup, packerAnsibleEnv, problems });
+        else if (side === 'packer') await packerIteration({ i, tag, into, measured, isWarmup, workDir, benchId, cleanup, packerAnsibleEnv, problems });
+        else await floorIteration({ i, tag, into, measured, isWarmup, workDir, benchId, cleanup, mitogen, problems });
       } catch (error) {
         // One failed command loses that iteration's remaining measurements of this side, not the bench.
         problems.push(error.message.split('\n')[0]);
@@ -247,6 +258,87 @@ async function packerIteration({ i, tag, into, measured, isWarmup, workDir, benc
     const seconds = (performance.now() - started) / 1000;
     into.packer.push(seconds);
     if (!isWarmup) measured.packerStages.push(packerStageSeconds(readFileSync(log, 'utf8')));
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * Case 1's floor: what the chain does, by hand with the plain tools at their best settings — the site build,
+ * then os-base and app-base (docker run --network=host, ansible-playbook with Mitogen and
+ * ansible_connection=docker, the pipeline's vars, docker commit, docker rm), then the app stage (docker cp
+ * of the site and boot.sh, docker exec of the shell lines with the same environment, docker commit with
+ * the same changes). The last image is checked before the time counts.
+ */
+async function floorIteration({ i, tag, into, measured, isWarmup, workDir, benchId, cleanup, mitogen, problems }) {
+  const log = logPath(workDir, `example-floor-${i}`);
+  const ws = createWorkspace(workDir, { name: `example-floor-${i}`, copy: COPY, plugins: [] });
+  const dir = join(ws.root, 'tmp', 'floor');
+  mkdirSync(dir, { recursive: true });
+  const images = join(ws.root, 'pipelines', 'images');
+  const webRoot = '/srv/www/site';
+  const vars = exampleVars(webRoot);
+  const varsFile = (stage) => {
+    const file = join(dir, `${stage}-vars.json`);
+    writeFileSync(file, JSON.stringify(vars[stage]));
+    return file;
+  };
+  const playbooks = { 'os-base': [{ playbook: join(images, 'os-base', 'playbook.yml'), varsFile: varsFile('os-base') }], 'app-base': [{ playbook: join(images, 'app-base', 'playbook.yml'), varsFile: varsFile('app-base') }] };
+  const label = `nx-bake-bench=${benchId}-floor`;
+  const baseCmd = imageCmd('nx-bake/debian:bookworm');
+  const made = [];
+  const release = cleanup.add(`floor images of iteration ${i}`, () => {
+    removeContainersLabelled(label);
+    removeImages(made);
+    ws.remove();
+  });
+  try {
+    say(`example ${tag}: floor, the three stages by hand`);
+    const stages = {};
+    const started = performance.now();
+    let mark = started;
+    const lap = (name) => {
+      const now = performance.now();
+      stages[name] = Math.round(now - mark) / 1000;
+      mark = now;
+    };
+    await mustRun('node', [join(ws.root, 'apps', 'site', 'build.mjs')], { cwd: ws.root, logFile: log, label: 'site build' });
+    lap('site build');
+    // Both playbooks use apt: python3-apt first, as the apt module would install it (see APT_BINDINGS).
+    const common = { baseCmd, label, dir, mitogen, logFile: log, made, before: APT_BINDINGS };
+    const osBase = await dockerStageByHand({ ...common, image: 'nx-bake/debian:bookworm', playbooks: playbooks['os-base'], name: 'os-base' });
+    lap('os-base');
+    const appBase = await dockerStageByHand({ ...common, image: osBase, playbooks: playbooks['app-base'], name: 'app-base' });
+    lap('app-base');
+    const app = await dockerStageByHand({
+      ...common,
+      before: undefined,
+      image: appBase,
+      name: 'app',
+      changes: ['CMD ["/usr/local/bin/boot.sh"]', 'EXPOSE 8080', `ENV WEB_ROOT=${webRoot}`],
+      then: async (container) => {
+        await mustRun('docker', ['cp', `${join(ws.root, 'dist', 'apps', 'site')}/.`, `${container}:${webRoot}`], { logFile: log, label: 'app: docker cp site' });
+        await mustRun('docker', ['cp', join(images, 'app', 'boot.sh'), `${container}:/usr/local/bin/boot.sh`], { logFile: log, label: 'app: docker cp boot.sh' });
+        const script = [
+          'chmod 0755 /usr/local/bin/boot.sh',
+          'chown -R site:site "$WEB_ROOT"',
+          'test -n "$DEPLOY_TOKEN" && echo "deploy token received"',
+          `echo "images/app built from ${appBase}" > /etc/nx-bake-release`,
+        ].join(' && ');
+        await mustRun('docker', ['exec', '-e', `WEB_ROOT=${webRoot}`, '-e', 'DEPLOY_TOKEN=not-a-real-token', container, '/bin/sh', '-c', script], { logFile: log, label: 'app: docker exec shell' });
+      },
+    });
+    lap('app');
+    const seconds = (performance.now() - started) / 1000;
+    const check = inImage(app, `cat /etc/nx-bake-release /etc/nx-bake-app-base ${webRoot}/health.txt; test -x /usr/local/bin/boot.sh && echo boot ok; dpkg-query -W -f '\${Status}\n' nginx-light; id -u ops >/dev/null && echo ops ok`);
+    if (!/built from/.test(check) || !/web server for/.test(check) || !/^ok$/m.test(check) || !/boot ok/.test(check) || !/install ok installed/.test(check) || !/ops ok/.test(check)) {
+      problems.push(`floor chain (${tag}) made a wrong image (${check.replace(/\n/g, ' ')}); not counted; log: ${log}`);
+      return;
+    }
+    into.floor.push(seconds);
+    if (!isWarmup) measured.floorStages.push(stages);
+  } catch (error) {
+    problems.push(`floor chain (${tag}) failed: ${error.message.split('\n')[0]} (log: ${log})`);
   } finally {
     await release();
   }

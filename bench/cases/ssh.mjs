@@ -3,13 +3,17 @@
 //   4  a 2,000-file ~50 MB tree, connection set-up included: ours `uploadDirectory` vs Packer's `file`
 //      provisioner (4a), and vs `tar -c | ssh host tar -x` (4b). sshd on this machine.
 //   5  one 500 MB file: ours `upload` (SFTP) vs `scp` (OpenSSH 9: SFTP protocol too). sshd on this machine.
-//   6  the app-base playbook: ours (the ansible provisioner through `ansibleTarget()`) vs Packer's ansible
-//      provisioner. sshd inside a fresh container of the base image per run (the playbook installs nginx,
-//      adds users and writes /etc: never on this machine), with host networking on 127.0.0.1.
+//   6  the app-base playbook: ours (nx-bake's ansible provisioner itself, runProvisioner with the SSH
+//      communicator, so whatever strategy it picks — Mitogen when usable — applies) vs Packer's ansible
+//      provisioner; floor: plain ansible-playbook with Mitogen over ssh. sshd inside a fresh container of the
+//      base image per run (the playbook installs nginx, adds users and writes /etc: never on this machine),
+//      with host networking on 127.0.0.1.
 // These run only when the communicator exists and its integration test passes (see sshGate).
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { APT_BINDINGS, plainAnsibleEnv, writeInventory } from '../lib/floor.mjs';
 import { nullTemplate, PACKER_ANSIBLE_COMPAT, PACKER_SSH_RSA_ARGS, packerEnv } from '../lib/packer.mjs';
 import { makeClientKey, startContainerSshd, startHostSshd } from '../lib/sshd.mjs';
 import { benchDir, logPath, repoRoot, say, timed } from '../lib/util.mjs';
@@ -99,7 +103,7 @@ const CAP_S = { tree: 120, file: 120, ansible: 300 };
 
 const SSH_OPTIONS = (keyFile) => ['-i', keyFile, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'LogLevel=ERROR'];
 
-export async function runSshCases({ workDir, runs, warmup, benchId, cleanup, pluginDir, selected, packerAnsibleEnv }) {
+export async function runSshCases({ workDir, runs, warmup, benchId, cleanup, pluginDir, selected, packerAnsibleEnv, mitogen }) {
   const dir = join(workDir, 'ssh');
   mkdirSync(dir, { recursive: true });
   const { keyFile, publicKey } = makeClientKey(join(dir, 'client'));
@@ -243,11 +247,38 @@ export async function runSshCases({ workDir, runs, warmup, benchId, cleanup, plu
         ]);
         return timed('packer', ['build', '-color=false', '-timestamp-ui', template], { env, logFile: log, label: 'packer ansible', timeoutMs });
       },
+      // The floor: ansible-playbook itself at its best over ssh — Mitogen's strategy (one ssh connection,
+      // one Python kept running on the instance), pipelining, the same vars and key. Mitogen cannot run the
+      // apt module's respawn, so python3-apt goes first, over ssh, as the module itself would install it.
+      plain: async (sshd, timeoutMs) => {
+        const started = performance.now();
+        const apt = await timed('ssh', [...SSH_OPTIONS(keyFile), '-p', String(sshd.port), `root@${sshd.host}`, APT_BINDINGS], { logFile: log, label: 'plain: ssh, python3-apt first', timeoutMs });
+        if (apt.status !== 0) return apt;
+        const inventory = writeInventory(join(dir, `plain-inventory-${sshd.port}`), {
+          ansible_host: sshd.host,
+          ansible_port: sshd.port,
+          ansible_user: 'root',
+          ansible_ssh_private_key_file: keyFile,
+          ansible_python_interpreter: '/usr/bin/python3',
+        });
+        const playbook = await timed('ansible-playbook', ['-i', inventory, '--extra-vars', `@${varsFile}`, join(pipelineDir, 'app-base', 'playbook.yml')], {
+          env: plainAnsibleEnv(mitogen),
+          logFile: log,
+          label: 'plain ansible-playbook (mitogen, ssh)',
+          timeoutMs,
+        });
+        return { ...playbook, seconds: (performance.now() - started) / 1000 };
+      },
     };
+    if (!mitogen?.dir) {
+      delete sides.plain;
+      result.problems.push(`case 6's floor not measured: ${mitogen?.reason ?? 'no ansible-mitogen'}`);
+    }
+    const names = Object.keys(sides);
     try {
       for (let i = 0; i < warmup + runs; i++) {
         say(`ssh playbook ${i < warmup ? `warm-up ${i + 1}` : `run ${i - warmup + 1}/${runs}`}`);
-        const order = i % 2 === 0 ? ['ours', 'packer'] : ['packer', 'ours'];
+        const order = names.slice(i % names.length).concat(names.slice(0, i % names.length));
         for (const name of order) {
           if (stopped.has(`ansible ${name}`)) continue;
           const sshd = await startContainerSshd(join(dir, `container-sshd-${i}-${name}`), publicKey, { image: 'nx-bake/debian:bookworm', label });

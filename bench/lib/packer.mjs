@@ -46,6 +46,39 @@ export const PACKER_SSH_RSA_ARGS = ['--ssh-extra-args', '-o HostKeyAlgorithms=+s
 /** Host networking, the container kept alive by a shell, nothing pulled: as the pipeline's builder. */
 const RUN_COMMAND = ['-d', '-i', '-t', '--network=host', '--entrypoint=/bin/sh', '--', '{{.Image}}'];
 
+/** The example's ansible vars per stage, as pipelines/images/pipeline.yaml gives them. */
+export function exampleVars(webRoot = '/srv/www/site') {
+  return {
+    'os-base': { admin_user: 'ops', sysctl_settings: { 'net.ipv4.tcp_syncookies': 1, 'kernel.kptr_restrict': 2 } },
+    'app-base': { web_root: webRoot, app_user: 'site', motd: 'Welcome to {{ ansible_hostname }}' },
+  };
+}
+
+/**
+ * One docker template with one ansible provisioner (case 11): the base image, the playbook through Packer's
+ * SSH proxy adapter, commit, manifest and docker-tag post-processors — as each of the example's templates.
+ */
+export function writeDockerAnsibleTemplate(file, { image, playbook, repository, tag, manifest, ansibleEnv = [] }) {
+  const body = {
+    builders: [{ type: 'docker', image, pull: false, commit: true, run_command: RUN_COMMAND }],
+    provisioners: [
+      {
+        type: 'ansible',
+        playbook_file: playbook,
+        ...PACKER_ANSIBLE_COMPAT,
+        extra_arguments: PACKER_SSH_RSA_ARGS,
+        ansible_env_vars: ['ANSIBLE_NOCOLOR=1', ...ansibleEnv],
+      },
+    ],
+    'post-processors': [
+      { type: 'manifest', output: manifest },
+      { type: 'docker-tag', repository, tags: [tag] },
+    ],
+  };
+  writeFileSync(file, JSON.stringify(body, null, 2));
+  return file;
+}
+
 /**
  * Writes the three templates of the example (os-base, app-base, app) and their extra-vars files into `dir`.
  * `ws` is a folder holding `pipelines/` and `apps/` (the same files the pipeline uses).
@@ -53,10 +86,7 @@ const RUN_COMMAND = ['-d', '-i', '-t', '--network=host', '--entrypoint=/bin/sh',
 export function writeExampleTemplates(dir, { ws, repository, webRoot = '/srv/www/site', deployToken = 'not-a-real-token', ansibleEnv = [] }) {
   mkdirSync(dir, { recursive: true });
   const images = join(ws, 'pipelines', 'images');
-  const vars = {
-    'os-base': { admin_user: 'ops', sysctl_settings: { 'net.ipv4.tcp_syncookies': 1, 'kernel.kptr_restrict': 2 } },
-    'app-base': { web_root: webRoot, app_user: 'site', motd: 'Welcome to {{ ansible_hostname }}' },
-  };
+  const vars = exampleVars(webRoot);
   const template = (stage, image, provisioners, extra = {}) => ({
     variables: { base: '' },
     builders: [{ type: 'docker', image, pull: false, commit: true, run_command: RUN_COMMAND, ...extra }],
