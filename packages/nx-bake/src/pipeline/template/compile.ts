@@ -1,6 +1,7 @@
 /** Compiling templates (cached), and what a failure of Nunjucks says once its own prefixes are gone. */
 import * as nunjucks from 'nunjucks';
 import { environment } from './functions';
+import { isPlainLookupTemplate } from './plain-lookup';
 import { UndefinedName } from './undefined-name';
 
 const TEMPLATE_MARK = /\{[{%#]/;
@@ -51,7 +52,7 @@ export function failure(error: unknown): TemplateFailure {
 
 /** The template syntax error of `source` (parse only, nothing is rendered), if any. */
 export function templateSyntaxError(source: string): string | undefined {
-  if (!isTemplate(source)) return undefined;
+  if (!isTemplate(source) || isPlainLookupTemplate(source)) return undefined;
   try {
     compile(source);
     return undefined;
