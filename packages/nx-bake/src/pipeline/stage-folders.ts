@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import { positionOf } from './positions';
@@ -21,8 +21,22 @@ export function stageFolderDiagnostics(pipeline: Pipeline, workspaceRoot: string
   );
 }
 
+/** Two system calls for a folder of files (its stat and its listing): the graph of 900 stages asks this of each. */
 function holdsAFile(path: string): boolean {
-  if (!existsSync(path)) return false;
-  if (!statSync(path).isDirectory()) return false;
-  return readdirSync(path).some((name) => !statSync(join(path, name)).isDirectory() || holdsAFile(join(path, name)));
+  if (!isDirectory(path)) return false;
+  return readdirSync(path, { withFileTypes: true }).some((entry) => {
+    const entryPath = join(path, entry.name);
+    // A link is judged by what it points at, as statSync does.
+    const folder = entry.isSymbolicLink() ? statSync(entryPath).isDirectory() : entry.isDirectory();
+    return !folder || holdsAFile(entryPath);
+  });
+}
+
+/** existsSync and statSync in one call: false for a path that cannot be read, as existsSync says. */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -11,6 +11,8 @@ import {
   templateSyntaxError,
   type TemplateContext,
 } from './template';
+import { compile } from './template/compile';
+import { isPlainLookupTemplate } from './template/plain-lookup';
 import type { Pipeline } from './types';
 import { resolveVariables } from './variables';
 
@@ -239,6 +241,18 @@ describe('templates', () => {
       expect(templateSyntaxError('no template')).toBeUndefined();
       expect(templateSyntaxError('{{ x }')).toBe('template syntax error: expected variable end');
       expect(templateSyntaxError('{% nope %}')).toBe('template syntax error: unknown block tag: nope');
+    });
+
+    it('takes plain lookups without Nunjucks only where Nunjucks finds no error either', () => {
+      const plain = ['{{ stage.name }}', 'p001-{{stage.name}}-{{ pipeline.name }}.img', '{{ a_1.B.c }}', 'x\n{{ var.x }}\ny', '{{ nones.ifs }}'];
+      const others = ['{{ not }}', '{{ a.not }}', '{{ true.x }}', '{{ x.in }}', '{{ if }}', '{{ a or }}', '{{- x }}', '{{ x }}}', '{ {{ x }}', '{{ 1x }}', '{{ x. }}', '{{ x.y'];
+      for (const source of plain) {
+        expect(isPlainLookupTemplate(source)).toBe(true);
+        expect(() => compile(source)).not.toThrow();
+      }
+      for (const source of others) {
+        expect(isPlainLookupTemplate(source)).toBe(false); // so Nunjucks judges it
+      }
     });
   });
 });

@@ -1,6 +1,6 @@
 /** Compiling templates (cached), and what a failure of Nunjucks says once its own prefixes are gone. */
-import * as nunjucks from 'nunjucks';
-import { environment } from './functions';
+import type * as nunjucks from 'nunjucks';
+import { isPlainLookupTemplate } from './plain-lookup';
 import { UndefinedName } from './undefined-name';
 
 const TEMPLATE_MARK = /\{[{%#]/;
@@ -23,7 +23,11 @@ export function compile(source: string, path?: string): nunjucks.Template {
   const key = `${path ?? ''}\u0000${source}`;
   let template = compiledTemplates.get(key);
   if (!template) {
-    template = new nunjucks.Template(source, environment, path, true);
+    // Loaded on first use: the plugin's createNodes checks template syntax, mostly of plain lookups that
+    // need no Nunjucks (its modules cost ~40-100 ms on every project graph).
+    const { Template } = require('nunjucks') as typeof nunjucks;
+    const { environment } = require('./functions') as typeof import('./functions');
+    template = new Template(source, environment, path, true);
     if (compiledTemplates.size > 1000) compiledTemplates.clear();
     compiledTemplates.set(key, template);
   }
@@ -51,7 +55,7 @@ export function failure(error: unknown): TemplateFailure {
 
 /** The template syntax error of `source` (parse only, nothing is rendered), if any. */
 export function templateSyntaxError(source: string): string | undefined {
-  if (!isTemplate(source)) return undefined;
+  if (!isTemplate(source) || isPlainLookupTemplate(source)) return undefined;
   try {
     compile(source);
     return undefined;
