@@ -54,6 +54,9 @@ export interface FakeEc2 {
   state(): FakeEc2State;
   violations(): Violation[];
   clearViolations(): void;
+  /** Every API request's Action and status, in order, since the start or the last reset/clearCalls. */
+  calls(): { action: string; status: number }[];
+  clearCalls(): void;
   faults: Faults;
   modelPath: string;
 }
@@ -81,12 +84,22 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     faults,
   );
   const violations = new ViolationLog(options.onViolation);
+  const calls: { action: string; status: number }[] = [];
   const reset = async (): Promise<void> => {
     await cloud.reset();
     violations.clear();
+    calls.length = 0;
   };
-  const admin = { faults, state: () => stateOf(cloud), violations: () => violations.all(), clearViolations: () => violations.clear(), reset };
-  const api = createApiHandler({ model, cloud, credentials, violations });
+  const admin = {
+    faults,
+    state: () => stateOf(cloud),
+    violations: () => violations.all(),
+    clearViolations: () => violations.clear(),
+    calls: () => calls.map((c) => ({ ...c })),
+    clearCalls: () => void (calls.length = 0),
+    reset,
+  };
+  const api = createApiHandler({ model, cloud, credentials, violations, calls });
   const http = await listen(host, options.port ?? 0, (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://fake').pathname;
     return pathname.startsWith('/_fake/') ? handleAdmin(admin, req, res, pathname) : api(req, res);

@@ -7,6 +7,8 @@ export interface AdminDeps {
   state: () => unknown;
   violations: () => unknown;
   clearViolations: () => void;
+  calls: () => unknown;
+  clearCalls: () => void;
   reset: () => Promise<void>;
 }
 
@@ -25,7 +27,7 @@ const FAULTS: Record<string, (faults: Faults, count: number, body: FaultBody) =>
   'failed-images': (f, n) => f.failImages(n),
 };
 
-/** `/_fake/...`: GET state, GET/DELETE violations, POST reset, GET/DELETE faults, POST faults/<name>. Not EC2's: unsigned, unchecked. */
+/** `/_fake/...`: GET state, GET/DELETE violations, GET/DELETE calls, POST reset, GET/DELETE faults, POST faults/<name>. Not EC2's: unsigned, unchecked. */
 export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
   const route = `${req.method} ${pathname.replace(/\/$/, '')}`;
   try {
@@ -34,6 +36,8 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
     if (route === 'GET /_fake/state') return sendJson(res, 200, deps.state());
     if (route === 'GET /_fake/violations') return sendJson(res, 200, { violations: deps.violations() });
     if (route === 'DELETE /_fake/violations') return (deps.clearViolations(), sendJson(res, 204, undefined));
+    if (route === 'GET /_fake/calls') return sendJson(res, 200, { calls: deps.calls() });
+    if (route === 'DELETE /_fake/calls') return (deps.clearCalls(), sendJson(res, 204, undefined));
     if (route === 'POST /_fake/reset') return (await deps.reset(), sendJson(res, 204, undefined));
     if (route === 'GET /_fake/faults') return sendJson(res, 200, deps.faults.snapshot());
     if (route === 'DELETE /_fake/faults') return (deps.faults.clear(), sendJson(res, 204, undefined));

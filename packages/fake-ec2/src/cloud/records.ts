@@ -94,6 +94,8 @@ export interface InstanceRecord {
   iamInstanceProfile?: string;
   rootVolumeId: string;
   rootDeleteOnTermination: boolean;
+  /** DeleteVolume removed the root volume a termination left `available`. */
+  rootVolumeDeleted?: boolean;
   volumeSize: number;
   containerId?: string;
   /** Status checks: `initializing` until the machine is up (and a while after), then `ok`. */

@@ -15,6 +15,8 @@ export interface ApiDeps {
   cloud: Cloud;
   credentials: Credentials[];
   violations: ViolationLog;
+  /** Every signed request's Action and HTTP status, in order (what a client called, and how it went). */
+  calls: { action: string; status: number }[];
 }
 
 /** EC2's errors that are the client's doing: they are also recorded as contract violations. */
@@ -37,6 +39,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       if (CLIENT_MISTAKES.has(error.code)) {
         deps.violations.record({ direction: 'request', method: req.method ?? 'POST', url, operationId: action || undefined, status: error.status, problems: [`${error.code}: ${error.message}`] });
       }
+      deps.calls.push({ action, status: error.status });
       send(res, error.status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId }, errorXml(error.code, error.message, requestId));
     };
     try {
@@ -56,6 +59,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       if (problems.length) {
         const [code, message] = problems[0];
         deps.violations.record({ direction: 'request', method: req.method ?? 'POST', url, operationId: action, status: 400, problems: problems.map(([c, m]) => `${c}: ${m}`) });
+        deps.calls.push({ action, status: 400 });
         return send(res, 400, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId }, errorXml(code, message, requestId));
       }
       if (input.DryRun === true) throw new Ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
@@ -64,6 +68,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       if (encoded.problems.length) {
         deps.violations.record({ direction: 'response', method: req.method ?? 'POST', url, operationId: action, status: 200, problems: encoded.problems });
       }
+      deps.calls.push({ action, status: 200 });
       send(res, 200, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId }, encoded.xml);
     } catch (error) {
       if (error instanceof Ec2Error) return fail(error);

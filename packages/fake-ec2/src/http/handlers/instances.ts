@@ -41,7 +41,8 @@ async function runInstances({ cloud, region, input }: Call): Promise<Record<stri
     groupIds.push(group.groupId);
   }
   const defaultGroup = groupIds.length === 0 ? defaultSecurityGroupId(region) : undefined;
-  const subnetId: string = input.SubnetId ?? nic?.SubnetId ?? region.subnetId;
+  // Empty (Packer's unset subnet_id) is absent, as EC2 takes it.
+  const subnetId: string = input.SubnetId || nic?.SubnetId || region.subnetId;
   if (subnetId !== region.subnetId) throw new Ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${subnetId}' does not exist`);
   if (cloud.faults.takeInsufficientCapacity()) {
     throw new Ec2Error('InsufficientInstanceCapacity', `We currently do not have sufficient ${input.InstanceType ?? 'm1.small'} capacity in the Availability Zone you requested (${region.availabilityZones[0]}).`, 500);

@@ -70,7 +70,8 @@ export const keyGroupHandlers: Record<string, Handler> = {
     return { KeyPairs: applyFilters(byName, input.Filters, KEY_FILTERS).map(presentKeyPair) };
   },
   CreateSecurityGroup: ({ region, input }) => {
-    const vpcId = input.VpcId ?? region.vpcId;
+    // Packer sends an empty VpcId for "the default VPC", which EC2 takes as absent.
+    const vpcId = input.VpcId || region.vpcId;
     if (vpcId !== region.vpcId) throw new Ec2Error('InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`);
     if ([...region.securityGroups.values()].some((g) => g.groupName === input.GroupName)) {
       throw new Ec2Error('InvalidGroup.Duplicate', `The security group '${input.GroupName}' already exists for VPC '${vpcId}'`);
