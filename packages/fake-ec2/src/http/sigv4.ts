@@ -28,26 +28,39 @@ export function verifySigV4(request: SignedRequest, credentials: Credentials[]):
   const [, accessKeyId, date, region, service, signedHeaders, signature] = match;
   const known = credentials.find((c) => c.accessKeyId === accessKeyId);
   if (!known) throw new Ec2Error('AuthFailure', `AWS was not able to validate the provided access credentials (unknown access key ${accessKeyId})`, 401);
-  const amzDate = String(request.headers['x-amz-date'] ?? '');
+  const expected = signatureOf(request, known.secretAccessKey, `${date}/${region}/${service}/aws4_request`, signedHeaders.split(';'));
+  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {
+    throw new Ec2Error('AuthFailure', 'AWS was not able to validate the provided access credentials (the signature does not match)', 401);
+  }
+  return region;
+}
+
+/** The SigV4 signature of `request` (its x-amz-date and the `signedHeaders` it carries) for `scope` (date/region/service/aws4_request). */
+export function signatureOf(request: SignedRequest, secretAccessKey: string, scope: string, signedHeaders: string[]): Buffer {
   const [path, query = ''] = request.url.split('?');
   const canonicalRequest = [
     request.method,
     path,
     canonicalQuery(query),
-    ...signedHeaders.split(';').map((name) => `${name}:${headerValue(request.headers[name])}`),
+    ...signedHeaders.map((name) => `${name}:${headerValue(request.headers[name])}`),
     '',
-    signedHeaders,
+    signedHeaders.join(';'),
     String(request.headers['x-amz-content-sha256'] ?? sha256(request.body)),
   ].join('\n');
-  const scope = `${date}/${region}/${service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
-  let key: Buffer = hmac(`AWS4${known.secretAccessKey}`, date);
+  const stringToSign = ['AWS4-HMAC-SHA256', String(request.headers['x-amz-date'] ?? ''), scope, sha256(canonicalRequest)].join('\n');
+  const [date, region, service] = scope.split('/');
+  let key: Buffer = hmac(`AWS4${secretAccessKey}`, date);
   for (const part of [region, service, 'aws4_request']) key = hmac(key, part);
-  const expected = hmac(key, stringToSign);
-  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {
-    throw new Ec2Error('AuthFailure', 'AWS was not able to validate the provided access credentials (the signature does not match)', 401);
-  }
-  return region;
+  return hmac(key, stringToSign);
+}
+
+/** Signs a request (as the SDKs do: host and x-amz-date): the headers to send with it. For tests and tools. */
+export function signedHeaders(request: Omit<SignedRequest, 'headers'> & { host: string }, credentials: Credentials, region: string, now = new Date()): Record<string, string> {
+  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const headers = { host: request.host, 'x-amz-date': amzDate, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+  const scope = `${amzDate.slice(0, 8)}/${region}/ec2/aws4_request`;
+  const signature = signatureOf({ ...request, headers }, credentials.secretAccessKey, scope, ['content-type', 'host', 'x-amz-date']).toString('hex');
+  return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=content-type;host;x-amz-date, Signature=${signature}` };
 }
 
 function canonicalQuery(query: string): string {
