@@ -38,7 +38,7 @@ function decodeStructure(
     const key = prefix + queryNameOf(member, ref);
     const value = decodeValue(model, ref.shape, key, params, consumed, problems);
     if (value !== undefined) result[member] = value;
-    else if (shape.required?.includes(member)) problems.push(['MissingParameter', `The request must contain the parameter ${key}`]);
+    else if (shape.required?.includes(member) && !params.has(key)) problems.push(['MissingParameter', `The request must contain the parameter ${key}`]);
   }
   return result;
 }
