@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
-import { DropletRuntime, isLoopback, listen, preflight, Violation, ViolationLog } from '../../fake-digitalocean/src';
+import { DropletRuntime, isLoopback, preflight, RunningFake, serveFake, Violation, ViolationLog } from '../../fake-digitalocean/src';
 import { handleAdmin } from './admin/routes';
 import { FakeEc2State, stateOf } from './admin/state';
 import { DEFAULT_REGIONS } from './cloud/catalog';
@@ -40,20 +40,9 @@ export interface FakeEc2Options {
   onViolation?: (violation: Violation) => void;
 }
 
-export interface FakeEc2 {
-  /** `http://127.0.0.1:<port>`: the endpoint (aws --endpoint-url, AWS_ENDPOINT_URL_EC2, Packer's custom_endpoint_ec2). */
-  url: string;
-  port: number;
-  sshPort: number;
+/** `url` is the endpoint (aws --endpoint-url, AWS_ENDPOINT_URL_EC2, Packer's custom_endpoint_ec2); `reset()` leaves each region its Debian AMI only. */
+export interface FakeEc2 extends RunningFake<FakeEc2State> {
   credentials: Credentials[];
-  /** The value of the `fake-ec2.fake` label on everything this fake made. */
-  instanceId: string;
-  stop(): Promise<void>;
-  /** Back to the start: only the Debian AMIs, no instances, keys, groups, faults or violations. */
-  reset(): Promise<void>;
-  state(): FakeEc2State;
-  violations(): Violation[];
-  clearViolations(): void;
   /** Every API request's Action and status, in order, since the start or the last reset/clearCalls. */
   calls(): { action: string; status: number }[];
   clearCalls(): void;
@@ -100,24 +89,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     reset,
   };
   const api = createApiHandler({ model, cloud, credentials, violations, calls });
-  const http = await listen(host, options.port ?? 0, (req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://fake').pathname;
-    return pathname.startsWith('/_fake/') ? handleAdmin(admin, req, res, pathname) : api(req, res);
-  }).catch((error: Error) => {
-    claim.release();
-    throw error;
-  });
+  const http = await serveFake(host, options.port ?? 0, { admin: (req, res, pathname) => handleAdmin(admin, req, res, pathname), api }, claim, () => cloud.shutdown());
 
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopped ??= (async () => {
-      await http.close();
-      try {
-        await cloud.shutdown();
-      } finally {
-        claim.release();
-      }
-    })());
-
-  return { url: `http://${host}:${http.port}`, port: http.port, sshPort, credentials, instanceId, stop, ...admin, modelPath };
+  return { url: `http://${host}:${http.port}`, port: http.port, sshPort, credentials, instanceId, stop: http.stop, ...admin, modelPath };
 }

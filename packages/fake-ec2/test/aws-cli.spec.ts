@@ -1,26 +1,22 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ssh } from '../../fake-digitalocean/test/support/ssh';
-import { DEBIAN_12_AMI_NAME, DEBIAN_OWNER_ID, FakeEc2, startFakeEc2 } from '../src';
+import { DEBIAN_12_AMI_NAME, DEBIAN_OWNER_ID, FakeEc2 } from '../src';
 import { awsEc2, awsOk } from './support/aws-cli';
 import { labelled } from './support/docker';
+import { useFake } from './support/fixture';
 import { eventually } from './support/wait';
 
 jest.setTimeout(240_000);
 
 /** Debian's own `aws` CLI, unchanged, through a whole bake: every call nx-bake's builder makes. */
 describe('the official aws CLI against the fake', () => {
+  const env = useFake({ statusDelayMs: 200, imageDelayMs: 200 });
   let fake: FakeEc2;
   let keyDir: string;
-
-  beforeAll(async () => {
-    fake = await startFakeEc2({ statusDelayMs: 200, imageDelayMs: 200 });
-    keyDir = mkdtempSync(join(tmpdir(), 'fake-ec2-key-'));
-  });
-  afterAll(async () => {
-    await fake?.stop();
-    rmSync(keyDir, { recursive: true, force: true });
+  beforeAll(() => {
+    fake = env.fake();
+    keyDir = env.dir();
   });
 
   const stateOf = async (instanceId: string): Promise<string> =>

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCOUNT_ID, FakeEc2, startFakeEc2 } from '../src';
+import { ACCOUNT_ID } from '../src';
 import { labelled } from './support/docker';
+import { useFake } from './support/fixture';
 
 jest.setTimeout(300_000);
 
@@ -32,19 +32,11 @@ const PACKER_CALLS = [
 
 /** Packer's own amazon-ebs builder, a client nobody here wrote, against the fake. */
 describe('Packer 1.6.6 amazon-ebs against the fake', () => {
-  let fake: FakeEc2;
-  let dir: string;
-
-  beforeAll(async () => {
-    fake = await startFakeEc2({ statusDelayMs: 200, imageDelayMs: 200 });
-    dir = mkdtempSync(join(tmpdir(), 'fake-ec2-packer-'));
-  });
-  afterAll(async () => {
-    await fake?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = useFake({ statusDelayMs: 200, imageDelayMs: 200 });
 
   it('builds an AMI with a shell provisioner and leaves no instance, key pair or group', async () => {
+    const fake = env.fake();
+    const dir = env.dir();
     const [credentials] = fake.credentials;
     const template = {
       builders: [

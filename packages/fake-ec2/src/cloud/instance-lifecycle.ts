@@ -1,5 +1,5 @@
 import { Cloud } from './cloud';
-import { InstanceRecord } from './records';
+import { InstanceRecord, InstanceStateName } from './records';
 
 /** How long a boot (systemd, then cloud-init with the user data) may take. */
 const BOOT_TIMEOUT_MS = 10 * 60_000;
@@ -51,30 +51,45 @@ export function boot(cloud: Cloud, instance: InstanceRecord, localImage: string,
   });
 }
 
-/** stopping → stopped: the container is stopped (its filesystem stays, for CreateImage and StartInstances). */
-export function stop(cloud: Cloud, instance: InstanceRecord): void {
+/** Moves the instance to `during` at once, runs `work` after its earlier container operations, then `after`. */
+function transition(cloud: Cloud, instance: InstanceRecord, during: InstanceStateName, work: () => Promise<void>, after: () => void): void {
   instance.generation++;
-  instance.state = 'stopping';
+  instance.state = during;
   instance.statusOk = false;
   void cloud.lifetime.run(async () => {
-    await enqueue(instance, async () => {
-      if (instance.containerId) await cloud.runtime.stop(instance.containerId, false);
-    });
-    if (instance.state === 'stopping') instance.state = 'stopped';
+    await enqueue(instance, work);
+    after();
   });
+}
+
+/** stopping → stopped: the container is stopped (its filesystem stays, for CreateImage and StartInstances). */
+export function stop(cloud: Cloud, instance: InstanceRecord): void {
+  transition(
+    cloud,
+    instance,
+    'stopping',
+    async () => {
+      if (instance.containerId) await cloud.runtime.stop(instance.containerId, false);
+    },
+    () => {
+      if (instance.state === 'stopping') instance.state = 'stopped';
+    },
+  );
 }
 
 /** shutting-down → terminated: the container is removed and its address freed; the record stays a while, as on EC2. */
 export function terminate(cloud: Cloud, instance: InstanceRecord): void {
-  instance.generation++;
-  instance.state = 'shutting-down';
-  instance.statusOk = false;
-  void cloud.lifetime.run(async () => {
-    await enqueue(instance, async () => {
+  transition(
+    cloud,
+    instance,
+    'shutting-down',
+    async () => {
       if (instance.containerId) await cloud.runtime.remove(instance.containerId);
       instance.containerId = undefined;
-    });
-    cloud.addresses.release(instance.address);
-    instance.state = 'terminated';
-  });
+    },
+    () => {
+      cloud.addresses.release(instance.address);
+      instance.state = 'terminated';
+    },
+  );
 }
