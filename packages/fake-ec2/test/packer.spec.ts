@@ -23,6 +23,13 @@ const PACKER_CALLS = [
   'DescribeInstances', // waits until stopped
   'CreateImage',
   'DescribeImages', // waits until available, then reads it
+  'CopyImage', // ami_regions
+  'DescribeImages', // waits until the copy is available
+  'ModifyImageAttribute', // ami_description, on the copy too
+  'DescribeImages', // tags: reads each region's AMI for its snapshots
+  'CreateTags',
+  'DescribeImages',
+  'CreateTags',
   'TerminateInstances',
   'DescribeInstances', // waits until terminated
   'DescribeVolumes', // cleans up volumes left behind
@@ -56,6 +63,13 @@ describe('Packer 1.6.6 amazon-ebs against the fake', () => {
           instance_type: 't3.micro',
           ssh_username: 'root',
           ami_name: 'packer-fake-{{timestamp}}',
+          ami_description: 'baked by packer',
+          ami_regions: ['eu-west-1'],
+          tags: { stage: 'base', base: '{{ .SourceAMIName }}' },
+          snapshot_tags: { stage: 'base' },
+          run_tags: { run: 'r1' },
+          associate_public_ip_address: true,
+          launch_block_device_mappings: [{ device_name: '/dev/xvda', volume_size: 10, delete_on_termination: true }],
         },
       ],
       provisioners: [{ type: 'shell', inline: ['echo packed > /etc/packed'] }],
@@ -69,10 +83,22 @@ describe('Packer 1.6.6 amazon-ebs against the fake', () => {
     });
     expect({ code: build.code, errors: build.stdout.split('\n').filter((l) => l.includes(',ui,error,')) }).toEqual({ code: 0, errors: [] });
 
-    const artifact = /,artifact,0,id,us-east-1:(ami-[0-9a-f]+)/.exec(build.stdout)?.[1];
-    const region = fake.state()['us-east-1'] as unknown as { images: { ImageId: string }[]; instances: { State: { Name: string } }[]; keyPairs: unknown[]; securityGroups: unknown[] };
-    expect(region.images.find((i) => i.ImageId === artifact)).toMatchObject({ State: 'available', OwnerId: ACCOUNT_ID, Name: expect.stringMatching(/^packer-fake-/) });
-    expect(region.instances.map((i) => i.State.Name)).toEqual(['terminated']);
+    // One AMI per region, in Packer's artifact id form `region:ami-…` (machine-readable output escapes the comma).
+    const artifacts = /,artifact,0,id,(.*)/.exec(build.stdout)?.[1].split('%!(PACKER_COMMA)') ?? [];
+    expect(artifacts.map((a) => a.split(':')[0]).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    for (const artifact of artifacts) {
+      const [name, imageId] = artifact.split(':');
+      const images = fake.state()[name].images as unknown as { ImageId: string }[];
+      expect(images.find((i) => i.ImageId === imageId)).toMatchObject({
+        State: 'available',
+        OwnerId: ACCOUNT_ID,
+        Name: expect.stringMatching(/^packer-fake-/),
+        Description: 'baked by packer',
+        Tags: [{ Key: 'stage', Value: 'base' }, { Key: 'base', Value: 'debian-12-amd64-20240717-1811' }],
+      });
+    }
+    const region = fake.state()['us-east-1'] as unknown as { instances: { State: { Name: string }; Tags: unknown[] }[]; keyPairs: unknown[]; securityGroups: unknown[] };
+    expect(region.instances).toMatchObject([{ State: { Name: 'terminated' }, Tags: [{ Key: 'run', Value: 'r1' }, { Key: 'Name', Value: 'Packer Builder' }] }]);
     expect(region.keyPairs).toEqual([]);
     expect(region.securityGroups).toEqual([]);
     expect(fake.violations()).toEqual([]);
