@@ -72,7 +72,9 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       send(res, 200, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId }, encoded.xml);
     } catch (error) {
       if (error instanceof Ec2Error) return fail(error);
-      throw error;
+      // The fake's own failure: EC2's InternalError (SDKs retry it), and the cause on stderr.
+      console.error(`fake-ec2: ${action} failed:`, error);
+      return fail(new Ec2Error('InternalError', `An internal error has occurred: ${(error as Error).message}`, 500));
     }
   };
 }
