@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFlags, runCli, stopOnSignals } from './cli-support';
 import { startFakeDigitalOcean } from './fake';
 
 const USAGE = `usage: fake-digitalocean [--port 8089] [--host 127.0.0.1] [--token T]... [--image slug=local-image]...
@@ -15,26 +16,24 @@ async function main(argv: string[]): Promise<void> {
   let sshPort: number | undefined;
   let activeDelayMs: number | undefined;
   let actionDelayMs: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (arg === '--port') port = Number(value());
-    else if (arg === '--host') host = value();
-    else if (arg === '--token') tokens.push(value());
-    else if (arg === '--image') {
-      const [slug, local] = value().split('=');
-      images[slug] = local;
-    } else if (arg === '--strict') strict = true;
-    else if (arg === '--ssh-port') sshPort = Number(value());
-    else if (arg === '--active-delay-ms') activeDelayMs = Number(value());
-    else if (arg === '--action-delay-ms') actionDelayMs = Number(value());
-    else if (arg === '--help' || arg === '-h') return void console.log(USAGE);
-    else throw new Error(`unknown argument ${arg}\n${USAGE}`);
-  }
+  const start = readFlags(
+    argv,
+    USAGE,
+    {
+      '--port': (v) => (port = Number(v)),
+      '--host': (v) => (host = v),
+      '--token': (v) => void tokens.push(v),
+      '--image': (v) => {
+        const [slug, local] = v.split('=');
+        images[slug] = local;
+      },
+      '--ssh-port': (v) => (sshPort = Number(v)),
+      '--active-delay-ms': (v) => (activeDelayMs = Number(v)),
+      '--action-delay-ms': (v) => (actionDelayMs = Number(v)),
+    },
+    { '--strict': () => (strict = true) },
+  );
+  if (!start) return;
   if (tokens.length === 0) tokens.push('fake-token');
   const fake = await startFakeDigitalOcean({
     port,
@@ -48,21 +47,7 @@ async function main(argv: string[]): Promise<void> {
     onViolation: (v) => console.error(`contract violation (${v.direction}) ${v.method} ${v.url}:\n  ${v.problems.join('\n  ')}`),
   });
   console.log(`fake DigitalOcean API at ${fake.url} (tokens: ${tokens.length}); admin at ${fake.url}/_fake/state`);
-  const stop = (): void => {
-    console.log('stopping: removing droplets and snapshots');
-    fake.stop().then(
-      () => process.exit(0),
-      (error: Error) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(fake.stop, 'stopping: removing droplets and snapshots');
 }
 
-main(process.argv.slice(2)).catch((error: Error) => {
-  console.error(error.message);
-  process.exit(2);
-});
+runCli(main);

@@ -8,9 +8,10 @@ import { Contract } from './contract/contract';
 import { DropletRuntime } from './docker/runtime';
 import { Faults } from './faults';
 import { createApiHandler, ResponseTamperer } from './http/api';
-import { listen } from './http/listen';
+import { serveFake } from './http/serve-fake';
 import { isLoopback } from './net/probe';
 import { preflight } from './preflight';
+import type { RunningFake } from './running-fake';
 import { Violation, ViolationLog } from './violations';
 
 /** The local base image (scripts/make-base-image.sh); NX_BAKE_BASE_IMAGE names another, as for that script. */
@@ -42,20 +43,8 @@ export interface FakeDigitalOceanOptions {
   onViolation?: (violation: Violation) => void;
 }
 
-export interface FakeDigitalOcean {
-  /** `http://127.0.0.1:<port>`: the API base URL (paths start with /v2/). */
-  url: string;
-  port: number;
-  sshPort: number;
-  /** The value of the `fake-digitalocean.instance` label on everything this fake made. */
-  instanceId: string;
-  /** Stops serving and removes every container and image this fake made. */
-  stop(): Promise<void>;
-  /** Back to the start: no droplets, keys, snapshots, actions, tags, faults or violations. */
-  reset(): Promise<void>;
-  state(): FakeState;
-  violations(): Violation[];
-  clearViolations(): void;
+/** `url` is the API base URL (paths start with /v2/); `reset()` leaves no droplets, keys, snapshots, actions or tags. */
+export interface FakeDigitalOcean extends RunningFake<FakeState> {
   faults: Faults;
   /**
    * Kills every sshd in the droplet (open connections drop mid-command), and starts it again after
@@ -118,32 +107,15 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions): P
     clearViolations: () => violations.clear(),
     reset,
   };
-  const http = await listen(host, options.port ?? 0, (req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://fake').pathname;
-    return pathname.startsWith('/_fake/') ? handleAdmin(admin, req, res, pathname) : api(req, res);
-  }).catch((error: Error) => {
-    claim.release();
-    throw error;
-  });
+  const http = await serveFake(host, options.port ?? 0, { admin: (req, res, pathname) => handleAdmin(admin, req, res, pathname), api }, claim, () => cloud.shutdown());
   baseUrl = `http://${host}:${http.port}`;
-
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopped ??= (async () => {
-      await http.close();
-      try {
-        await cloud.shutdown();
-      } finally {
-        claim.release();
-      }
-    })());
 
   return {
     url: baseUrl,
     port: http.port,
     sshPort,
     instanceId,
-    stop,
+    stop: http.stop,
     reset,
     state: () => stateOf(cloud),
     violations: () => violations.all(),

@@ -3,9 +3,9 @@ import { LABEL } from '../../src/docker/labels';
 
 const docker = new Docker();
 
-/** Containers and images carrying the fake instance's label: what a leak check expects to be empty. */
-export async function labelled(instanceId: string): Promise<{ containers: string[]; images: string[] }> {
-  const filters = JSON.stringify({ label: [`${LABEL.instance}=${instanceId}`] });
+/** Containers and images carrying the fake instance's label (the fake EC2's is another): what a leak check expects to be empty. */
+export async function labelled(instanceId: string, label: string = LABEL.instance): Promise<{ containers: string[]; images: string[] }> {
+  const filters = JSON.stringify({ label: [`${label}=${instanceId}`] });
   const containers = await docker.listContainers({ all: true, filters });
   const images = await docker.listImages({ all: true, filters });
   return { containers: containers.map((c) => c.Id), images: images.map((i) => i.Id) };
