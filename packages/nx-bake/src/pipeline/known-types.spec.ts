@@ -30,7 +30,7 @@ describe('the table of known types', () => {
   });
 
   it('gives each builder type one communicator, its own', () => {
-    expect(BUILDER_COMMUNICATORS).toEqual({ docker: ['docker'], digitalocean: ['ssh'] });
+    expect(BUILDER_COMMUNICATORS).toEqual({ docker: ['docker'], digitalocean: ['ssh'], 'amazon-ebs': ['ssh'] });
     expect(COMMUNICATORS).toEqual(['docker', 'ssh']);
   });
 });
