@@ -9,6 +9,7 @@ import { deleteSecurityGroup } from './security-group';
 import { amisOf, artifactId, LABEL, tagMap } from './tags';
 
 const OURS = { Name: 'tag-key', Values: [LABEL.run] };
+const LIVE_INSTANCES = { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] };
 
 /**
  * The account's AMIs nx-bake made, in the build region and `ami_regions`: one build's copies are one
@@ -47,7 +48,7 @@ export async function deleteAmis(ec2: Ec2Clients, config: AmazonEbsBuilderConfig
 /** Build instances, key pairs and temporary groups: each carries its run's tag, so a sweep finds a killed run's. */
 export async function listBuildResources(ec2: Ec2Clients): Promise<BuildResource[]> {
   const [instances, keys, groups] = await Promise.all([
-    ec2.home.send(new DescribeInstancesCommand({ Filters: [OURS, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] })),
+    ec2.home.send(new DescribeInstancesCommand({ Filters: [OURS, LIVE_INSTANCES] })),
     ec2.home.send(new DescribeKeyPairsCommand({ Filters: [OURS] })),
     ec2.home.send(new DescribeSecurityGroupsCommand({ Filters: [OURS] })),
   ]);
@@ -68,5 +69,11 @@ export async function listBuildResources(ec2: Ec2Clients): Promise<BuildResource
 export async function deleteBuildResource(ec2: Ec2Clients, config: AmazonEbsBuilderConfig, resource: BuildResource): Promise<void> {
   if (resource.kind === 'instance') await terminateInstance(ec2.home, resource.id, { timeoutMs: config.stateTimeoutMs, intervalMs: config.pollIntervalMs });
   if (resource.kind === 'key-pair') await ec2.home.send(new DeleteKeyPairCommand({ KeyName: resource.id })).catch(ignoreNotFound);
-  if (resource.kind === 'security-group') await deleteSecurityGroup(ec2, resource.id);
+  if (resource.kind === 'security-group') {
+    // A sweep may reach the group before its instance (journals list it first): the group outlives no instance.
+    const { Reservations = [] } = await ec2.home.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance.group-id', Values: [resource.id] }, LIVE_INSTANCES] }));
+    const wait = { timeoutMs: config.stateTimeoutMs, intervalMs: config.pollIntervalMs };
+    for (const instance of Reservations.flatMap((reservation) => reservation.Instances ?? [])) await terminateInstance(ec2.home, instance.InstanceId!, wait);
+    await deleteSecurityGroup(ec2, resource.id);
+  }
 }
