@@ -1,13 +1,3 @@
-import type { Config } from 'jest';
+import { packageJestConfig } from '../../jest.package.base';
 
-const config: Config = {
-  displayName: 'fake-digitalocean',
-  testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: { warnOnly: false } }],
-  },
-};
-
-export default config;
+export default packageJestConfig('fake-digitalocean');

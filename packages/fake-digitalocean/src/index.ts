@@ -7,3 +7,14 @@ export type { FaultsSnapshot } from './faults';
 export { Contract } from './contract/contract';
 export { resolveSpecPath } from './contract/spec-path';
 export { LABEL, SNAPSHOT_REPOSITORY } from './docker/labels';
+// Shared with the fake EC2 (packages/fake-ec2): machines as containers, their addresses, the HTTP plumbing, violations.
+export { DropletRuntime } from './docker/runtime';
+export type { RuntimeIdentity } from './docker/labels';
+export { preflight } from './preflight';
+export type { Preflight } from './preflight';
+export { LoopbackAddresses } from './net/addresses';
+export { isLoopback } from './net/probe';
+export { ViolationLog } from './violations';
+export { listen } from './http/listen';
+export { readBody, send, sendJson } from './http/io';
+export { Lifetime, Cancelled } from './util/lifetime';

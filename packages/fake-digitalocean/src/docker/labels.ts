@@ -13,3 +13,19 @@ export const LABEL = {
 } as const;
 
 export const SNAPSHOT_REPOSITORY = 'fake-digitalocean/snapshot';
+
+/** Who a runtime's containers and images belong to: their name prefix, labels and image repository (each fake has its own). */
+export interface RuntimeIdentity {
+  containerPrefix: string;
+  repository: string;
+  labels: { [K in keyof typeof LABEL]: string };
+  /** What a committed image is called in its comment (`<kind> <id>: <name>`). */
+  imageKind: string;
+}
+
+export const DIGITALOCEAN_IDENTITY: RuntimeIdentity = {
+  containerPrefix: 'fake-do',
+  repository: SNAPSHOT_REPOSITORY,
+  labels: LABEL,
+  imageKind: 'fake-digitalocean snapshot',
+};

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
-import { LABEL, SNAPSHOT_REPOSITORY } from './labels';
+import { DIGITALOCEAN_IDENTITY, RuntimeIdentity } from './labels';
 import { MACHINE_ENTRYPOINT } from './machine';
 import { CLOUD_INIT_WAIT, HALT_SIGNAL, machineHostConfig, seedArchive } from './machine';
 import { startSshdCommand } from './sshd';
@@ -14,11 +14,12 @@ export interface DropletContainerSpec {
   userData?: string;
 }
 
-/** The Docker side of droplets: one host-network container per droplet, snapshots by `docker commit`. */
+/** The Docker side of droplets (and the fake EC2's instances): one host-network container per machine, snapshots by `docker commit`. */
 export class DropletRuntime {
   constructor(
     private readonly docker: Docker,
     private readonly instanceId: string,
+    private readonly identity: RuntimeIdentity = DIGITALOCEAN_IDENTITY,
   ) {}
 
   async imageExists(ref: string): Promise<boolean> {
@@ -33,15 +34,15 @@ export class DropletRuntime {
   /** Creates the droplet's container with its cloud-init seed and boots it; returns its id. */
   async createAndStart(spec: DropletContainerSpec): Promise<string> {
     const container = await this.docker.createContainer({
-      name: `fake-do-${this.instanceId.slice(0, 8)}-${spec.dropletId}`,
+      name: `${this.identity.containerPrefix}-${this.instanceId.slice(0, 8)}-${spec.dropletId}`,
       Image: spec.localImage,
       Entrypoint: MACHINE_ENTRYPOINT,
       Cmd: [],
       Labels: {
-        [LABEL.instance]: this.instanceId,
-        [LABEL.droplet]: String(spec.dropletId),
-        [LABEL.dropletName]: spec.name,
-        [LABEL.tags]: spec.tags.join(','),
+        [this.identity.labels.instance]: this.instanceId,
+        [this.identity.labels.droplet]: String(spec.dropletId),
+        [this.identity.labels.dropletName]: spec.name,
+        [this.identity.labels.tags]: spec.tags.join(','),
       },
       HostConfig: await machineHostConfig(this.docker),
     });
@@ -160,17 +161,17 @@ export class DropletRuntime {
   async commit(containerId: string, imageId: number, name: string): Promise<{ ref: string; sizeBytes: number }> {
     const tag = `${this.instanceId.slice(0, 8)}-${imageId}`;
     await this.docker.getContainer(containerId).commit({
-      repo: SNAPSHOT_REPOSITORY,
+      repo: this.identity.repository,
       tag,
-      comment: `fake-digitalocean snapshot ${imageId}: ${name}`,
+      comment: `${this.identity.imageKind} ${imageId}: ${name}`,
       pause: true,
       changes: [
         'CMD ["/bin/bash"]',
-        `LABEL ${LABEL.image}="${imageId}"`,
-        `LABEL ${LABEL.snapshotName}=${JSON.stringify(name.replace(/[\r\n]/g, ' '))}`,
+        `LABEL ${this.identity.labels.image}="${imageId}"`,
+        `LABEL ${this.identity.labels.snapshotName}=${JSON.stringify(name.replace(/[\r\n]/g, ' '))}`,
       ],
     });
-    const ref = `${SNAPSHOT_REPOSITORY}:${tag}`;
+    const ref = `${this.identity.repository}:${tag}`;
     const info = await this.docker.getImage(ref).inspect();
     return { ref, sizeBytes: info.Size };
   }
@@ -190,7 +191,7 @@ export class DropletRuntime {
 
   /** Removes every container, then every image, this instance made. */
   async removeEverything(): Promise<void> {
-    const filters = JSON.stringify({ label: [`${LABEL.instance}=${this.instanceId}`] });
+    const filters = JSON.stringify({ label: [`${this.identity.labels.instance}=${this.instanceId}`] });
     const containers = await this.docker.listContainers({ all: true, filters });
     await Promise.all(containers.map((c) => this.remove(c.Id)));
     // Snapshots of droplets made from snapshots are child images: remove the newest first, and retry

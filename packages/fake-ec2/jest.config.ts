@@ -1,0 +1,3 @@
+import { packageJestConfig } from '../../jest.package.base';
+
+export default packageJestConfig('fake-ec2');
