@@ -35,7 +35,7 @@ export interface BuildRequest {
 
 /** Something a build creates for the time it runs (a container, a droplet, an SSH key), found again by its run. */
 export interface BuildResource {
-  kind: 'container' | 'droplet' | 'ssh-key' | 'temp-dir' | 'registry-tag';
+  kind: 'container' | 'droplet' | 'ssh-key' | 'temp-dir' | 'registry-tag' | 'instance' | 'key-pair' | 'security-group';
   id: string;
   /** The run that created it, when the provider records it (label or tag). */
   runId?: string;

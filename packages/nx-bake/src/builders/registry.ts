@@ -2,11 +2,12 @@ import { BUILDER_TYPES, isBuilderType, type BuilderType } from '../pipeline/know
 import type { Builder } from './builder';
 
 // Each builder is loaded when a stage uses it: every stage's bake is an Nx task process of its own, and
-// loading both (dockerode; the DigitalOcean client with ssh2) cost each of them ~100 ms it rarely needs.
+// loading all (dockerode; the DigitalOcean client with ssh2; the AWS SDK) cost each of them ~100 ms it rarely needs.
 // Keyed by the pipeline model's table of builder types: a type without a builder does not compile.
 const factories: { [Type in BuilderType]: () => Builder } = {
   docker: () => new (require('./docker') as typeof import('./docker')).DockerBuilder(),
   digitalocean: () => new (require('./digitalocean') as typeof import('./digitalocean')).DigitalOceanBuilder(),
+  'amazon-ebs': () => new (require('./amazon-ebs') as typeof import('./amazon-ebs')).AmazonEbsBuilder(),
 };
 
 export function builderTypes(): string[] {

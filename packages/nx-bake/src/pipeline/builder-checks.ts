@@ -20,6 +20,7 @@ type CheckFile = (value: string, path: Path, what: string) => void;
 /** Fields of which a builder takes one at most: [the one reported, the other]. */
 const EXCLUSIVE_FIELDS: Record<string, [string, string][]> = {
   digitalocean: [['user_data_file', 'user_data']],
+  'amazon-ebs': [['user_data_file', 'user_data'], ['source_ami_filter', 'source_ami']],
 };
 
 export function checkBuilders(data: Raw, report: Report, checkFile: CheckFile = () => undefined): void {

@@ -24,13 +24,13 @@ describe('the table of known types', () => {
     expect(consts).toEqual([...PROVISIONER_TYPES]);
   });
 
-  it("completes in editors what the docker builder takes: the schema's docker fields are the table's", () => {
-    const branch = pipelineSchema().$defs.builder.allOf.find((entry: { if?: { properties?: { type?: { const?: string } } } }) => entry.if?.properties?.type?.const === 'docker');
-    expect(Object.keys(branch.then.properties).sort()).toEqual(BUILDER_FIELDS.docker.filter((field) => field !== 'type').sort());
+  it.each(['docker', 'amazon-ebs'] as const)("completes in editors what the %s builder takes: the schema's fields are the table's", (type) => {
+    const branch = pipelineSchema().$defs.builder.allOf.find((entry: { if?: { properties?: { type?: { const?: string } } } }) => entry.if?.properties?.type?.const === type);
+    expect(Object.keys(branch.then.properties).sort()).toEqual(BUILDER_FIELDS[type].filter((field) => field !== 'type').sort());
   });
 
   it('gives each builder type one communicator, its own', () => {
-    expect(BUILDER_COMMUNICATORS).toEqual({ docker: ['docker'], digitalocean: ['ssh'] });
+    expect(BUILDER_COMMUNICATORS).toEqual({ docker: ['docker'], digitalocean: ['ssh'], 'amazon-ebs': ['ssh'] });
     expect(COMMUNICATORS).toEqual(['docker', 'ssh']);
   });
 });

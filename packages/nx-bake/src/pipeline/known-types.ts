@@ -5,7 +5,7 @@
  * `known-types.spec.ts` checks the schema's provisioner types agree).
  */
 
-export const BUILDER_TYPES = ['docker', 'digitalocean'] as const;
+export const BUILDER_TYPES = ['docker', 'digitalocean', 'amazon-ebs'] as const;
 export type BuilderType = (typeof BUILDER_TYPES)[number];
 
 export const PROVISIONER_TYPES = ['shell', 'file', 'ansible'] as const;
@@ -13,11 +13,12 @@ export type ProvisionerType = (typeof PROVISIONER_TYPES)[number];
 
 /**
  * How each builder type reaches its instance (Packer's `communicator` field, optional: each builder has
- * one). The Docker builder runs `docker exec` in its container; the DigitalOcean builder connects over SSH.
+ * one). The Docker builder runs `docker exec` in its container; the DigitalOcean and EC2 builders connect over SSH.
  */
 export const BUILDER_COMMUNICATORS: { readonly [Type in BuilderType]: readonly string[] } = {
   docker: ['docker'],
   digitalocean: ['ssh'],
+  'amazon-ebs': ['ssh'],
 };
 
 export const COMMUNICATORS: readonly string[] = [...new Set(Object.values(BUILDER_COMMUNICATORS).flat())];
@@ -69,6 +70,38 @@ export const BUILDER_FIELDS: { readonly [Type in BuilderType]: readonly string[]
     'tags',
     'state_timeout',
     'snapshot_timeout',
+    'shutdown_timeout',
+    'poll_interval',
+  ],
+  'amazon-ebs': [
+    'type',
+    'region',
+    'endpoint',
+    'profile',
+    'source_ami',
+    'source_ami_filter',
+    'instance_type',
+    'subnet_id',
+    'vpc_id',
+    'security_group_ids',
+    'temporary_security_group_source_cidrs',
+    'associate_public_ip_address',
+    'ssh_interface',
+    'iam_instance_profile',
+    'user_data',
+    'user_data_file',
+    'user_data_template',
+    'ami_name',
+    'ami_description',
+    'ami_regions',
+    'tags',
+    'run_tags',
+    'snapshot_tags',
+    'encrypt_boot',
+    'kms_key_id',
+    'launch_block_device_mappings',
+    'state_timeout',
+    'ami_timeout',
     'shutdown_timeout',
     'poll_interval',
   ],

@@ -37,6 +37,7 @@ const PROVISIONER_FILES: Record<string, ProvisionerFileKey[]> = {
 /** Builder fields naming a local file the build reads (relative to the pipeline file, like provisioners'). */
 const BUILDER_FILES: Record<string, ProvisionerFileKey[]> = {
   digitalocean: [{ key: 'user_data_file', what: 'user_data_file' }],
+  'amazon-ebs': [{ key: 'user_data_file', what: 'user_data_file' }],
 };
 
 /** The keys naming local files a builder's configuration reads; it may be raw YAML. */

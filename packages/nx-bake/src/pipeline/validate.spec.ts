@@ -34,10 +34,10 @@ describe('validatePipeline', () => {
 
   it('reports unknown builder types, provisioner types and communicators, with did-you-mean', () => {
     expect(problems(() => validatePipeline({ workspaceRoot: FIXTURES, pipelineFile: fixture('unknown-types'), env: {} }))).toEqual([
-      "pipelines/unknown-types/pipeline.yaml:4:11: unknown builder type 'dockr' (expected one of 'docker', 'digitalocean'), did you mean 'docker'?",
+      "pipelines/unknown-types/pipeline.yaml:4:11: unknown builder type 'dockr' (expected one of 'docker', 'digitalocean', 'amazon-ebs'), did you mean 'docker'?",
       "pipelines/unknown-types/pipeline.yaml:7:19: unknown communicator 'shh' (expected 'ssh'), did you mean 'ssh'?",
       "pipelines/unknown-types/pipeline.yaml:10:19: the docker builder has no 'ssh' communicator (it uses 'docker')",
-      "pipelines/unknown-types/pipeline.yaml:12:11: unknown builder type 'podman' (expected one of 'docker', 'digitalocean')",
+      "pipelines/unknown-types/pipeline.yaml:12:11: unknown builder type 'podman' (expected one of 'docker', 'digitalocean', 'amazon-ebs')",
       "pipelines/unknown-types/pipeline.yaml:13:19: unknown communicator 'winrm' (expected one of 'docker', 'ssh')",
       // An override's communicator is checked against its builder's type (the cloud override's 'ssh' is right).
       "pipelines/unknown-types/pipeline.yaml:21:23: unknown communicator 'dokcer' (expected 'docker'), did you mean 'docker'?",

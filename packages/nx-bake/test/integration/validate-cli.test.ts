@@ -59,7 +59,7 @@ describe('nx-bake validate (the CLI) in an Nx workspace', () => {
 
   it('reports an unknown builder type at its position, with a suggestion, as Nx does', () => {
     workspace.write(FILE, EXAMPLE.replace('type: docker', 'type: dockr'));
-    const line = `${FILE}:${positionOf('type: docker', 'docker')}: unknown builder type 'dockr' (expected one of 'docker', 'digitalocean'), did you mean 'docker'?`;
+    const line = `${FILE}:${positionOf('type: docker', 'docker')}: unknown builder type 'dockr' (expected one of 'docker', 'digitalocean', 'amazon-ebs'), did you mean 'docker'?`;
     const cli = validate();
     expect(cli).toEqual({ status: 1, stdout: '', stderr: `${line}\n` });
     const nx = workspace.nx(['run', 'images:validate']);

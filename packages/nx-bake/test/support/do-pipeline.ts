@@ -12,16 +12,19 @@ export interface OneStageDoPipeline {
   provisioners?: string;
 }
 
+/** `text`'s non-empty lines, trimmed and indented by `spaces` (extra fields under a YAML key). */
+export function indent(text: string, spaces: number): string {
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => `${' '.repeat(spaces)}${line.trim()}`)
+    .join('\n');
+}
+
 export const SHELL_SCRIPT_PROVISIONER = `      - type: shell
         script: only/setup.sh`;
 
 export function oneStageDoPipeline({ name, builderFields = '', variables = '', provisioners = SHELL_SCRIPT_PROVISIONER }: OneStageDoPipeline): string {
-  const indent = (text: string, spaces: number) =>
-    text
-      .split('\n')
-      .filter((line) => line.trim())
-      .map((line) => `${' '.repeat(spaces)}${line.trim()}`)
-      .join('\n');
   return `name: ${name}
 variables:
   token: { type: string, sensitive: true }

@@ -1,5 +1,6 @@
 import type { BuilderConfig } from '../../pipeline/types';
 import { ConfigFields } from '../config-fields';
+import { sshFieldsOf } from '../shared/connect-ssh';
 
 export const DEFAULT_API_URL = 'https://api.digitalocean.com';
 
@@ -43,7 +44,6 @@ export interface DigitalOceanBuilderConfig {
  */
 export function parseDigitalOceanBuilderConfig(raw: BuilderConfig, builderName = 'digitalocean', env: NodeJS.ProcessEnv = process.env): DigitalOceanBuilderConfig {
   const fields = new ConfigFields(raw, builderName, 'digitalocean');
-  const sshFields = Object.keys(raw).filter((field) => field.startsWith('ssh_') || field === 'pause_before_connecting');
   const duration = fields.duration.bind(fields);
   const apiToken =
     fields.optionalString('api_token') ??
@@ -75,6 +75,6 @@ export function parseDigitalOceanBuilderConfig(raw: BuilderConfig, builderName =
     snapshotTimeoutMs: duration('snapshot_timeout', '60m'),
     shutdownTimeoutMs: duration('shutdown_timeout', '1m'),
     pollIntervalMs: duration('poll_interval', '2s'),
-    ssh: Object.fromEntries(sshFields.map((field) => [field, fields.value(field)])),
+    ssh: sshFieldsOf(raw),
   };
 }

@@ -1,6 +1,7 @@
 import type { Step } from '../../steps/step';
 import { pollUntil } from '../../util/poll';
 import type { BuildRequest } from '../builder';
+import { userDataOf } from '../shared/user-data';
 import { ignoreNotFound, type ApiRequest, type DigitalOceanApi } from './api-client';
 import type { DigitalOceanBuilderConfig } from './config';
 import type { DigitalOceanBuildState } from './state';
@@ -13,7 +14,7 @@ export function createDropletStep(api: DigitalOceanApi, request: BuildRequest, c
     name: 'create-droplet',
     async run(state, { log, signal }) {
       if (config.privateNetworking) log.info('private_networking: DigitalOcean gives every droplet an address in its region\'s VPC now (vpc_uuid picks one); nothing else to ask for');
-      const create = createDropletRequest(request, config, state.keyId!, userData(request, config));
+      const create = createDropletRequest(request, config, state.keyId!, userDataOf(request, config));
       const { droplet } = await api.post<{ droplet: Droplet }>(create.path, create.body);
       state.dropletId = droplet.id;
       request.journal?.created({ kind: 'droplet', id: String(droplet.id) });
@@ -70,15 +71,4 @@ export function createDropletRequest(
       vpc_uuid: config.vpcUuid,
     },
   } satisfies ApiRequest;
-}
-
-/** `user_data`, or the content of `user_data_file` (rendered only with `user_data_template: true`). */
-function userData(request: BuildRequest, config: DigitalOceanBuilderConfig): string | undefined {
-  if (!config.userDataFile) return config.userData;
-  if (!request.readFile) throw new Error('user_data_file: this build was started without a way to read the pipeline\'s files');
-  try {
-    return request.readFile(config.userDataFile, { template: config.userDataTemplate });
-  } catch (error) {
-    throw new Error(`user_data_file ${config.userDataFile}: ${(error as Error).message}`);
-  }
 }

@@ -21,10 +21,7 @@ export function runTag(runId: string): string {
   return tag('run', runId);
 }
 
-/** What a build names the things it makes at the provider (its key, by default its snapshot): stage and run, readable. */
-export function buildName(request: { pipeline: string; stage: string; runId: string }): string {
-  return `nx-bake-${request.pipeline}-${request.stage}-${request.runId.slice(0, 8)}`;
-}
+export { buildName } from '../shared/build-name';
 
 /** Packer's artifact ID form for snapshots: `region:snapshot_id`. */
 export function artifactId(region: string, imageId: number): string {

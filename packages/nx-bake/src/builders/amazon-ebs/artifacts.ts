@@ -1,0 +1,71 @@
+import { DescribeImagesCommand, type DescribeImagesCommandInput, type EC2Client, type Image } from '@aws-sdk/client-ec2';
+import type { Artifact, ArtifactQuery } from '../builder';
+import type { AmazonEbsBuilderConfig } from './config';
+import type { Ec2Clients } from './ec2-client';
+import { describeImage } from './images';
+import { amisOf, artifactId, LABEL, tagMap } from './tags';
+
+/**
+ * The newest available AMI tagged with this stage and fingerprint, in the build region and in every one of
+ * `ami_regions` (an artifact missing a region is baked again): adopted instead of baking.
+ */
+export async function findAmi(ec2: Ec2Clients, config: AmazonEbsBuilderConfig, query: ArtifactQuery): Promise<Artifact | undefined> {
+  const amis: { region: string; imageId: string }[] = [];
+  let name: string | undefined;
+  for (const region of [config.region, ...config.amiRegions]) {
+    const image = newest(await ownImages(ec2.in(region), fingerprintQuery(query)));
+    if (!image) return undefined;
+    amis.push({ region, imageId: image.ImageId! });
+    name ??= image.Name;
+  }
+  return {
+    builderName: query.builderName,
+    builderType: 'amazon-ebs',
+    id: artifactId(amis),
+    files: [],
+    customData: { ami_name: name ?? '', region: config.region, ...(config.amiRegions.length ? { regions: [config.region, ...config.amiRegions].join(',') } : {}) },
+  };
+}
+
+/** Whether every AMI of a recorded artifact still exists, is available and carries its stage and fingerprint. */
+export async function verifyAmi(ec2: Ec2Clients, config: AmazonEbsBuilderConfig, artifact: string, query: ArtifactQuery): Promise<boolean> {
+  const amis = amisOf(artifact, config.region);
+  if (amis.length === 0) return false;
+  for (const { region, imageId } of amis) {
+    const image = await describeImage(ec2.in(region), imageId).catch((error) => {
+      if (/^InvalidAMIID\./.test((error as Error).name)) return undefined;
+      throw error;
+    });
+    const tags = tagMap(image?.Tags);
+    if (image?.State !== 'available' || tags[LABEL.fingerprint] !== query.fingerprint || tags[LABEL.stage] !== query.stage || tags[LABEL.pipeline] !== query.pipeline) return false;
+  }
+  return true;
+}
+
+export function fingerprintQuery(query: Pick<ArtifactQuery, 'pipeline' | 'stage' | 'fingerprint'>): DescribeImagesCommandInput {
+  return {
+    Owners: ['self'],
+    Filters: [
+      { Name: `tag:${LABEL.fingerprint}`, Values: [query.fingerprint] },
+      { Name: `tag:${LABEL.stage}`, Values: [query.stage] },
+      { Name: `tag:${LABEL.pipeline}`, Values: [query.pipeline] },
+      { Name: 'state', Values: ['available'] },
+    ],
+  };
+}
+
+/** The account's own AMIs matching the request, every page. */
+export async function ownImages(client: EC2Client, input: DescribeImagesCommandInput): Promise<Image[]> {
+  const images: Image[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(new DescribeImagesCommand({ ...input, NextToken }));
+    images.push(...(page.Images ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return images;
+}
+
+function newest(images: Image[]): Image | undefined {
+  return [...images].sort((a, b) => (a.CreationDate ?? '').localeCompare(b.CreationDate ?? '')).pop();
+}
