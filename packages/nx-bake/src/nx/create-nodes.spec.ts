@@ -185,6 +185,12 @@ describe('createNodesV2 on the example pipeline', () => {
             "{projectRoot}/**/*",
             "{workspaceRoot}/pipelines/images/revocations.yaml",
             {
+              "env": "BAKE_VAR_aws_instance_type",
+            },
+            {
+              "env": "BAKE_VAR_aws_region",
+            },
+            {
               "env": "BAKE_VAR_do_region",
             },
             {
@@ -237,6 +243,29 @@ describe('createNodesV2 on the example pipeline', () => {
                   },
                   "name": "cloud",
                 },
+                {
+                  "config": {
+                    "ami_name": "{{ pipeline.name }}-{{ stage.name }}-{{ timestamp() }}",
+                    "instance_type": "{{ var.aws_instance_type }}",
+                    "region": "{{ var.aws_region }}",
+                    "source_ami_filter": {
+                      "filters": {
+                        "name": "debian-12-amd64-*",
+                        "virtualization-type": "hvm",
+                      },
+                      "most_recent": true,
+                      "owners": [
+                        "136693071363",
+                      ],
+                    },
+                    "ssh_username": "root",
+                    "type": "amazon-ebs",
+                    "user_data": "#cloud-config
+disable_root: false
+",
+                  },
+                  "name": "aws",
+                },
               ],
               "defaultBuilders": [
                 "local",
@@ -278,6 +307,8 @@ describe('createNodesV2 on the example pipeline', () => {
                 "layer": "app",
               },
               "variables": {
+                "aws_instance_type": "t3.micro",
+                "aws_region": "eu-west-1",
                 "do_region": "nyc3",
                 "do_size": "s-1vcpu-1gb",
                 "repository": "nx-bake/example",
@@ -346,6 +377,12 @@ describe('createNodesV2 on the example pipeline', () => {
             "{projectRoot}/**/*",
             "{workspaceRoot}/pipelines/images/revocations.yaml",
             {
+              "env": "BAKE_VAR_aws_instance_type",
+            },
+            {
+              "env": "BAKE_VAR_aws_region",
+            },
+            {
               "env": "BAKE_VAR_do_region",
             },
             {
@@ -391,6 +428,29 @@ describe('createNodesV2 on the example pipeline', () => {
                   },
                   "name": "cloud",
                 },
+                {
+                  "config": {
+                    "ami_name": "{{ pipeline.name }}-{{ stage.name }}-{{ timestamp() }}",
+                    "instance_type": "{{ var.aws_instance_type }}",
+                    "region": "{{ var.aws_region }}",
+                    "source_ami_filter": {
+                      "filters": {
+                        "name": "debian-12-amd64-*",
+                        "virtualization-type": "hvm",
+                      },
+                      "most_recent": true,
+                      "owners": [
+                        "136693071363",
+                      ],
+                    },
+                    "ssh_username": "root",
+                    "type": "amazon-ebs",
+                    "user_data": "#cloud-config
+disable_root: false
+",
+                  },
+                  "name": "aws",
+                },
               ],
               "defaultBuilders": [
                 "local",
@@ -418,6 +478,8 @@ describe('createNodesV2 on the example pipeline', () => {
                 "layer": "app-base",
               },
               "variables": {
+                "aws_instance_type": "t3.micro",
+                "aws_region": "eu-west-1",
                 "do_region": "nyc3",
                 "do_size": "s-1vcpu-1gb",
                 "repository": "nx-bake/example",
@@ -478,6 +540,12 @@ describe('createNodesV2 on the example pipeline', () => {
             "{projectRoot}/**/*",
             "{workspaceRoot}/pipelines/images/revocations.yaml",
             {
+              "env": "BAKE_VAR_aws_instance_type",
+            },
+            {
+              "env": "BAKE_VAR_aws_region",
+            },
+            {
               "env": "BAKE_VAR_base_image",
             },
             {
@@ -523,6 +591,29 @@ describe('createNodesV2 on the example pipeline', () => {
                   },
                   "name": "cloud",
                 },
+                {
+                  "config": {
+                    "ami_name": "{{ pipeline.name }}-{{ stage.name }}-{{ timestamp() }}",
+                    "instance_type": "{{ var.aws_instance_type }}",
+                    "region": "{{ var.aws_region }}",
+                    "source_ami_filter": {
+                      "filters": {
+                        "name": "debian-12-amd64-*",
+                        "virtualization-type": "hvm",
+                      },
+                      "most_recent": true,
+                      "owners": [
+                        "136693071363",
+                      ],
+                    },
+                    "ssh_username": "root",
+                    "type": "amazon-ebs",
+                    "user_data": "#cloud-config
+disable_root: false
+",
+                  },
+                  "name": "aws",
+                },
               ],
               "defaultBuilders": [
                 "local",
@@ -530,6 +621,7 @@ describe('createNodesV2 on the example pipeline', () => {
               "description": "OS hardening",
               "from": {
                 "image": {
+                  "aws": "debian-12 (source_ami_filter)",
                   "cloud": "debian-12-x64",
                   "local": "{{ var.base_image }}",
                 },
@@ -554,6 +646,8 @@ describe('createNodesV2 on the example pipeline', () => {
                 "layer": "os",
               },
               "variables": {
+                "aws_instance_type": "t3.micro",
+                "aws_region": "eu-west-1",
                 "base_image": "nx-bake/debian:bookworm",
                 "do_region": "nyc3",
                 "do_size": "s-1vcpu-1gb",
