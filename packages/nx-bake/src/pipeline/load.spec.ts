@@ -32,7 +32,7 @@ describe('the example pipeline (pipelines/images/pipeline.yaml)', () => {
 
   it('normalizes `from`, applies defaults and merges builder overrides, leaving templates unrendered', () => {
     const [osBase, appBase, app] = pipeline.stages;
-    expect(osBase.from).toEqual({ kind: 'image', image: { local: '{{ var.base_image }}', cloud: 'debian-12-x64' } });
+    expect(osBase.from).toEqual({ kind: 'image', image: { local: '{{ var.base_image }}', cloud: 'debian-12-x64', aws: 'debian-12 (source_ami_filter)' } });
     expect(appBase.from).toEqual({ kind: 'stage', pipeline: 'images', stage: 'os-base' });
     expect(app.from).toEqual({ kind: 'stage', pipeline: 'images', stage: 'app-base' });
     expect(osBase.builders[0]).toEqual({ name: 'local', config: { type: 'docker', network: 'host', repository: '{{ var.repository }}', tag: '{{ stage.name }}' } });
