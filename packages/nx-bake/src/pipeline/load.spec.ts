@@ -36,7 +36,7 @@ describe('the example pipeline (pipelines/images/pipeline.yaml)', () => {
     expect(appBase.from).toEqual({ kind: 'stage', pipeline: 'images', stage: 'os-base' });
     expect(app.from).toEqual({ kind: 'stage', pipeline: 'images', stage: 'app-base' });
     expect(osBase.builders[0]).toEqual({ name: 'local', config: { type: 'docker', network: 'host', repository: '{{ var.repository }}', tag: '{{ stage.name }}' } });
-    expect(osBase.builders.map((builder) => builder.name)).toEqual(['local', 'cloud']);
+    expect(osBase.builders.map((builder) => builder.name)).toEqual(['local', 'cloud', 'aws']);
     expect(osBase.defaultBuilders).toEqual(['local']);
     expect(app.builders[0].config.changes).toEqual(['CMD ["/usr/local/bin/boot.sh"]', 'EXPOSE 8080', 'ENV WEB_ROOT={{ var.web_root }}']);
     expect(app.builders[0].config.network).toBe('host');
