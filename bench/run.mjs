@@ -6,6 +6,7 @@
 //   BENCH_RUNS=3        measured runs per case (after BENCH_WARMUP=1 warm-up run); or --runs / --warmup
 //   BENCH_CASES=1,2,7   only these cases (default: all; 1, 2, 3, 8 and 9 are measured together); or --cases
 //   case 11 (issue #14): a 40-task playbook on the docker builder; its floor uses Debian's ansible-mitogen
+//   case 12 (issue #16, information): a three-stage chain as AMIs on the fake EC2 vs snapshots on the fake DigitalOcean
 //   case 10 (CI fleet) uses the loopback registry and second engine of scripts/start-registry.sh, start-docker-b.sh
 //   BENCH_SSH=auto|force|off   cases 4–6: auto runs them once the SSH communicator's integration test passes
 //   BENCH_PACKER_PIPELINING=1  give Packer's ansible ANSIBLE_PIPELINING=True too (nx-bake always sets it)
@@ -15,6 +16,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { CLOUD_CASES, runCloudCase } from './cases/clouds.mjs';
 import { EXAMPLE_CASES, runExampleCases } from './cases/example.mjs';
 import { FLEET_CASES, runFleetCase } from './cases/fleet.mjs';
 import { GRAPH_CASES, runGraphCase } from './cases/graph.mjs';
@@ -31,7 +33,7 @@ import { snapshotPlugin } from './lib/workspace.mjs';
 const { values: flags } = parseArgs({ options: { cases: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' } } });
 const runs = Number(flags.runs ?? process.env.BENCH_RUNS ?? 3);
 const warmup = Number(flags.warmup ?? process.env.BENCH_WARMUP ?? 1);
-const allCases = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'];
+const allCases = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'];
 const caseList = flags.cases ?? process.env.BENCH_CASES;
 const selected = new Set(caseList ? caseList.split(',').map((id) => id.trim().replace(/[a-z]$/, '')) : allCases);
 // Cases 1, 2, 3, 8 and 9 come out of the same iterations: asking for one reports all five.
@@ -127,6 +129,11 @@ async function main() {
     measured.fleet = await runFleetCase({ workDir, runs, warmup, benchId, cleanup, pluginDir: plugin.path });
   }
 
+  if (CLOUD_CASES.some((id) => selected.has(id))) {
+    environment.load_average_by_group.clouds = loadAverage();
+    measured.clouds = await runCloudCase({ workDir, runs, warmup, cleanup });
+  }
+
   // An interrupted bench leaves the previous results alone.
   if (interrupted) return;
   const cases = buildCases(measured, { selected, skipped });
@@ -140,7 +147,7 @@ async function main() {
     settings: { runs, warmup, cases: [...selected], packer_ansible_env: packerAnsibleEnv, ssh_gate: measured.sshGate ?? null },
     environment,
     cases,
-    problems: [...(measured.example?.problems ?? []), ...(measured.ssh?.problems ?? []), ...(measured.graph?.problems ?? []), ...(measured.fleet?.problems ?? []), ...(measured.tasks?.problems ?? [])],
+    problems: [...(measured.example?.problems ?? []), ...(measured.ssh?.problems ?? []), ...(measured.graph?.problems ?? []), ...(measured.fleet?.problems ?? []), ...(measured.tasks?.problems ?? []), ...(measured.clouds?.problems ?? [])],
     detail: {
       example_cold_bake_profiles: measured.example?.measured.profiles,
       // Runs after which Nx printed no `nx-bake summary` block (outcomes were then read from Nx's own lines).

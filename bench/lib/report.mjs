@@ -128,14 +128,23 @@ const DEFINITIONS = [
     ours: ['tasks', 'ours', 'nx run tasks:bake (cold)'],
     reference: ['tasks', 'packer', 'packer build, docker + ansible'],
   },
+  {
+    id: '12',
+    title: 'clouds: 3-stage AMI chain vs DigitalOcean (info)',
+    description:
+      'a three-stage chain of small shell stages, cold nx run chain:bake --only=aws against the fake EC2 vs --only=cloud against the fake DigitalOcean (both with 200 ms state delays and 200 ms polling); no target',
+    target: null,
+    ours: ['clouds', 'aws', 'amazon-ebs, fake EC2'],
+    reference: ['clouds', 'cloud', 'digitalocean, fake DigitalOcean'],
+  },
 ];
 
 const GROUP_CASE = { '2a': '2', '2b': '2', '2c': '2', '4a': '4', '4b': '4', '7b': '7' };
 
 function pick(measured, group, path) {
-  const source = { example: measured.example, ssh: measured.ssh?.sides, fleet: measured.fleet, tasks: measured.tasks }[group] ?? (group === 'graph' ? measured.graph : undefined);
+  const source = { example: measured.example, ssh: measured.ssh?.sides, fleet: measured.fleet, tasks: measured.tasks, clouds: measured.clouds }[group] ?? (group === 'graph' ? measured.graph : undefined);
   if (!source) return undefined;
-  if (group === 'example' || group === 'fleet' || group === 'tasks') return { runs: source.measured[path], warmup: source.warm[path] };
+  if (group === 'example' || group === 'fleet' || group === 'tasks' || group === 'clouds') return { runs: source.measured[path], warmup: source.warm[path] };
   if (group === 'ssh') return { runs: source[path], warmup: [], censoredAt: measured.ssh.censored?.[path] };
   const [kind, side] = path.split('.');
   return { runs: source[kind]?.[side], warmup: [] };
