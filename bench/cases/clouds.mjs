@@ -17,6 +17,8 @@ const EC2_KEY = { id: 'AKIAFAKEEC2TESTKEY01', secret: 'fake-ec2-secret-access-ke
 const PIPELINE = `name: chain
 variables:
   do_token: { type: string, sensitive: true }
+  # Each run's own value: a fresh fingerprint, so neither builder adopts the previous run's images.
+  run: { type: string }
 builders:
   aws:
     type: amazon-ebs
@@ -36,7 +38,7 @@ ${STAGES.map(
   (stage, index) => `  - name: ${stage}
     from: ${index === 0 ? '{ image: { aws: debian-12, cloud: debian-12-x64 } }' : `{ stage: ${STAGES[index - 1]} }`}
     provisioners:
-      - { type: shell, inline: ["echo ${stage} > /etc/bench-${stage}", "cat /etc/bench-* > /etc/bench-chain"] }
+      - { type: shell, inline: ["echo ${stage} {{ var.run }} >> /etc/bench-chain", "grep -c . /etc/bench-chain"] }
 `,
 ).join('')}`;
 
@@ -68,7 +70,7 @@ export async function runCloudCase({ workDir, runs, warmup, cleanup }) {
         const log = logPath(workDir, `clouds-${builder}-${i}`);
         const ws = createWorkspace(workDir, { name: `clouds-${builder}-${i}`, files: { 'pipelines/chain/pipeline.yaml': PIPELINE, ...Object.fromEntries(STAGES.map((stage) => [`pipelines/chain/${stage}/.gitkeep`, ''])) } });
         try {
-          const run = await timed(ws.nxBin, ['run', 'chain:bake', `--only=${builder}`, '--output-style=static'], { cwd: ws.root, env, logFile: log, label: `${builder}: cold bake` });
+          const run = await timed(ws.nxBin, ['run', 'chain:bake', `--only=${builder}`, '--output-style=static'], { cwd: ws.root, env: { ...env, BAKE_VAR_run: String(i) }, logFile: log, label: `${builder}: cold bake` });
           const outcomes = parseOutcomes(run.output, STAGES.map((stage) => `chain/${stage}`)).outcomes;
           const built = STAGES.every((stage) => outcomes[`chain/${stage}`] === 'built');
           if (run.status !== 0 || !built) {
