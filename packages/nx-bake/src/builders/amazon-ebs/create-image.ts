@@ -2,7 +2,7 @@ import { CopyImageCommand, CreateImageCommand, CreateTagsCommand, type CopyImage
 import type { Step } from '../../steps/step';
 import type { BuildRequest } from '../builder';
 import type { AmazonEbsBuilderConfig } from './config';
-import { ec2Error, type Ec2Clients } from './ec2-client';
+import { ec2Call, type Ec2Clients } from './ec2-client';
 import { deleteImage, snapshotIdsOf, waitForImage } from './images';
 import type { AmazonEbsBuildState } from './state';
 import { artifactId, buildName, toTags } from './tags';
@@ -19,9 +19,7 @@ export function createImageStep(ec2: Ec2Clients, request: BuildRequest, config: 
     async run(state, { log, signal }) {
       state.amis = [];
       const input = createImageRequest(request, config, state.instanceId!);
-      const created = await ec2.home.send(new CreateImageCommand(input), { abortSignal: signal }).catch((error) => {
-        throw ec2Error('CreateImage', error);
-      });
+      const created = await ec2Call('CreateImage', ec2.home.send(new CreateImageCommand(input), { abortSignal: signal }));
       let imageId = created.ImageId!;
       state.amis.push({ region: config.region, imageId });
       log.info(`creating AMI ${imageId} (${input.Name})`);
@@ -81,18 +79,14 @@ export function imageTags(request: Pick<BuildRequest, 'labels'>, config: Pick<Am
 }
 
 async function copyImage(client: EC2Client, input: CopyImageCommandInput, signal: AbortSignal): Promise<string> {
-  const { ImageId } = await client.send(new CopyImageCommand(input), { abortSignal: signal }).catch((error) => {
-    throw ec2Error('CopyImage', error);
-  });
+  const { ImageId } = await ec2Call('CopyImage', client.send(new CopyImageCommand(input), { abortSignal: signal }));
   return ImageId!;
 }
 
 async function tagImage(client: EC2Client, image: Image, request: BuildRequest, config: AmazonEbsBuilderConfig, signal: AbortSignal): Promise<void> {
   const tags = imageTags(request, config);
   const send = (resources: string[], map: Record<string, string>) =>
-    client.send(new CreateTagsCommand({ Resources: resources, Tags: toTags(map) }), { abortSignal: signal }).catch((error) => {
-      throw ec2Error('CreateTags', error);
-    });
+    ec2Call('CreateTags', client.send(new CreateTagsCommand({ Resources: resources, Tags: toTags(map) }), { abortSignal: signal }));
   await send([image.ImageId!], tags.image);
   const snapshots = snapshotIdsOf(image);
   if (snapshots.length) await send(snapshots, tags.snapshot);

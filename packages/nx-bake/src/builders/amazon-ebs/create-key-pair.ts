@@ -2,7 +2,7 @@ import { DeleteKeyPairCommand, ImportKeyPairCommand, type ImportKeyPairCommandIn
 import { generateTemporaryKeyPair } from '../../communicators/ssh';
 import type { Step } from '../../steps/step';
 import type { BuildRequest } from '../builder';
-import { ec2Error, ignoreNotFound, type Ec2Clients } from './ec2-client';
+import { ec2Call, ignoreNotFound, type Ec2Clients } from './ec2-client';
 import type { AmazonEbsBuildState } from './state';
 import { buildName, buildResourceTags, tagSpecifications } from './tags';
 
@@ -14,9 +14,7 @@ export function createKeyPairStep(ec2: Ec2Clients, request: BuildRequest): Step<
       const pair = generateTemporaryKeyPair(`nx-bake-${request.runId}`);
       state.privateKey = pair.privateKey;
       const input = importKeyPairRequest(request, pair.publicKey);
-      await ec2.home.send(new ImportKeyPairCommand(input), { abortSignal: signal }).catch((error) => {
-        throw ec2Error('ImportKeyPair', error);
-      });
+      await ec2Call('ImportKeyPair', ec2.home.send(new ImportKeyPairCommand(input), { abortSignal: signal }));
       state.keyName = input.KeyName;
       request.journal?.created({ kind: 'key-pair', id: input.KeyName!, runId: request.runId, pipeline: request.pipeline });
       log.info(`imported temporary key pair ${input.KeyName}`);

@@ -39,3 +39,10 @@ export function ec2Error(call: string, error: unknown): Error {
   const { name, message } = error as Error;
   return new Error(`EC2 ${call} failed: ${name && name !== 'Error' ? `${name}: ` : ''}${message}`, { cause: error });
 }
+
+/** An SDK call whose failure becomes `ec2Error`'s one line naming it. */
+export function ec2Call<Output>(call: string, sent: Promise<Output>): Promise<Output> {
+  return sent.catch((error) => {
+    throw ec2Error(call, error);
+  });
+}

@@ -120,7 +120,7 @@ function launchError(error: unknown, config: AmazonEbsBuilderConfig): Error {
   return ec2Error('RunInstances', error);
 }
 
-async function describeInstance(client: EC2Client, instanceId: string): Promise<Instance | undefined> {
+export async function describeInstance(client: EC2Client, instanceId: string): Promise<Instance | undefined> {
   const { Reservations = [] } = await client.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
   return Reservations.flatMap((reservation) => reservation.Instances ?? [])[0];
 }

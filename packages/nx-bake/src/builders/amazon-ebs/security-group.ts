@@ -11,7 +11,7 @@ import type { Step } from '../../steps/step';
 import { sleep } from '../../util/sleep';
 import type { BuildRequest } from '../builder';
 import type { AmazonEbsBuilderConfig } from './config';
-import { ec2Error, ignoreNotFound, type Ec2Clients } from './ec2-client';
+import { ec2Call, ec2Error, ignoreNotFound, type Ec2Clients } from './ec2-client';
 import type { AmazonEbsBuildState } from './state';
 import { buildName, buildResourceTags, tagSpecifications } from './tags';
 
@@ -28,9 +28,7 @@ export function securityGroupStep(ec2: Ec2Clients, request: BuildRequest, config
         return;
       }
       const input = createSecurityGroupRequest(request, config);
-      const { GroupId } = await ec2.home.send(new CreateSecurityGroupCommand(input), { abortSignal: signal }).catch((error) => {
-        throw ec2Error('CreateSecurityGroup', error);
-      });
+      const { GroupId } = await ec2Call('CreateSecurityGroup', ec2.home.send(new CreateSecurityGroupCommand(input), { abortSignal: signal }));
       state.groupId = GroupId!;
       state.securityGroupIds = [GroupId!];
       request.journal?.created({ kind: 'security-group', id: GroupId!, runId: request.runId, pipeline: request.pipeline });
@@ -53,9 +51,7 @@ export function allowSshStep(ec2: Ec2Clients, config: AmazonEbsBuilderConfig): S
       if (state.groupId === undefined) return;
       const cidrs = config.temporarySecurityGroupSourceCidrs.length ? config.temporarySecurityGroupSourceCidrs : [`${await localAddressToward(state.host!)}/32`];
       const port = Number(config.ssh.ssh_port ?? 22);
-      await ec2.home.send(new AuthorizeSecurityGroupIngressCommand(sshIngressRequest(state.groupId, port, cidrs)), { abortSignal: signal }).catch((error) => {
-        throw ec2Error('AuthorizeSecurityGroupIngress', error);
-      });
+      await ec2Call('AuthorizeSecurityGroupIngress', ec2.home.send(new AuthorizeSecurityGroupIngressCommand(sshIngressRequest(state.groupId, port, cidrs)), { abortSignal: signal }));
       log.info(`security group ${state.groupId} lets ${cidrs.join(', ')} in on port ${port}`);
     },
   };

@@ -2,7 +2,7 @@ import { DescribeImagesCommand, type DescribeImagesCommandInput, type EC2Client,
 import type { Step } from '../../steps/step';
 import type { BuildRequest } from '../builder';
 import type { AmazonEbsBuilderConfig, SourceAmiFilter } from './config';
-import { ec2Error, type Ec2Clients } from './ec2-client';
+import { ec2Call, type Ec2Clients } from './ec2-client';
 import type { AmazonEbsBuildState } from './state';
 import { amisOf } from './tags';
 
@@ -49,8 +49,6 @@ export function pickSourceAmi(images: Image[], filter: SourceAmiFilter): Image {
 }
 
 async function findSourceAmi(client: EC2Client, filter: SourceAmiFilter, signal: AbortSignal): Promise<Image> {
-  const { Images = [] } = await client.send(new DescribeImagesCommand(sourceAmiFilterRequest(filter)), { abortSignal: signal }).catch((error) => {
-    throw ec2Error('DescribeImages', error);
-  });
+  const { Images = [] } = await ec2Call('DescribeImages', client.send(new DescribeImagesCommand(sourceAmiFilterRequest(filter)), { abortSignal: signal }));
   return pickSourceAmi(Images, filter);
 }

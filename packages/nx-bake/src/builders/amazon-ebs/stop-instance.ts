@@ -1,8 +1,9 @@
-import { DescribeInstancesCommand, StopInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { StopInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { Step } from '../../steps/step';
 import { pollUntil } from '../../util/poll';
 import type { AmazonEbsBuilderConfig } from './config';
-import { ec2Error, type Ec2Clients } from './ec2-client';
+import { ec2Call, type Ec2Clients } from './ec2-client';
+import { describeInstance } from './run-instance';
 import type { AmazonEbsBuildState } from './state';
 
 /** Stops the instance for a consistent image; forced when a clean stop takes longer than `shutdown_timeout`. */
@@ -27,11 +28,6 @@ export function stopInstanceStep(ec2: Ec2Clients, config: AmazonEbsBuilderConfig
 }
 
 async function stopAndWait(client: EC2Client, instanceId: string, force: boolean, wait: { timeoutMs: number; intervalMs: number; signal: AbortSignal }): Promise<void> {
-  await client.send(new StopInstancesCommand({ InstanceIds: [instanceId], Force: force }), { abortSignal: wait.signal }).catch((error) => {
-    throw ec2Error('StopInstances', error);
-  });
-  await pollUntil(`instance ${instanceId} to stop`, async () => {
-    const { Reservations = [] } = await client.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-    return Reservations[0]?.Instances?.[0]?.State?.Name === 'stopped' ? true : undefined;
-  }, wait);
+  await ec2Call('StopInstances', client.send(new StopInstancesCommand({ InstanceIds: [instanceId], Force: force }), { abortSignal: wait.signal }));
+  await pollUntil(`instance ${instanceId} to stop`, async () => ((await describeInstance(client, instanceId))?.State?.Name === 'stopped' ? true : undefined), wait);
 }
