@@ -2,7 +2,7 @@ import { DescribeImagesCommand, type DescribeImagesCommandInput, type EC2Client,
 import type { Artifact, ArtifactQuery } from '../builder';
 import type { AmazonEbsBuilderConfig } from './config';
 import type { Ec2Clients } from './ec2-client';
-import { describeImage } from './images';
+import { describeImage, newest } from './images';
 import { amisOf, artifactId, LABEL, tagMap } from './tags';
 
 /**
@@ -18,12 +18,17 @@ export async function findAmi(ec2: Ec2Clients, config: AmazonEbsBuilderConfig, q
     amis.push({ region, imageId: image.ImageId! });
     name ??= image.Name;
   }
+  return amiArtifact(query.builderName, config, amis, name ?? '');
+}
+
+/** One build's AMIs (the build region's first, then its copies) as the artifact its manifest records. */
+export function amiArtifact(builderName: string, config: Pick<AmazonEbsBuilderConfig, 'region' | 'amiRegions'>, amis: { region: string; imageId: string }[], amiName: string): Artifact {
   return {
-    builderName: query.builderName,
+    builderName,
     builderType: 'amazon-ebs',
     id: artifactId(amis),
     files: [],
-    customData: { ami_name: name ?? '', region: config.region, ...(config.amiRegions.length ? { regions: [config.region, ...config.amiRegions].join(',') } : {}) },
+    customData: { ami_name: amiName, region: config.region, ...(config.amiRegions.length ? { regions: [config.region, ...config.amiRegions].join(',') } : {}) },
   };
 }
 
@@ -64,8 +69,4 @@ export async function ownImages(client: EC2Client, input: DescribeImagesCommandI
     NextToken = page.NextToken;
   } while (NextToken);
   return images;
-}
-
-function newest(images: Image[]): Image | undefined {
-  return [...images].sort((a, b) => (a.CreationDate ?? '').localeCompare(b.CreationDate ?? '')).pop();
 }

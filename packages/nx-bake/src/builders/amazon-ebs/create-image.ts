@@ -5,7 +5,8 @@ import type { AmazonEbsBuilderConfig } from './config';
 import { ec2Call, type Ec2Clients } from './ec2-client';
 import { deleteImage, snapshotIdsOf, waitForImage } from './images';
 import type { AmazonEbsBuildState } from './state';
-import { artifactId, buildName, toTags } from './tags';
+import { amiArtifact } from './artifacts';
+import { buildName, toTags } from './tags';
 
 /**
  * CreateImage of the stopped instance, waited for, tagged (the fingerprint tag is what adoption looks for);
@@ -44,13 +45,7 @@ export function createImageStep(ec2: Ec2Clients, request: BuildRequest, config: 
           log.info(`AMI ${imageId} copied to ${region} as ${copy}`);
         }),
       );
-      state.artifact = {
-        builderName: request.builderName,
-        builderType: 'amazon-ebs',
-        id: artifactId(state.amis),
-        files: [],
-        customData: { ami_name: input.Name!, region: config.region, ...(config.amiRegions.length ? { regions: [config.region, ...config.amiRegions].join(',') } : {}) },
-      };
+      state.artifact = amiArtifact(request.builderName, config, state.amis, input.Name!);
       if (signal.aborted) throw signal.reason ?? new Error('interrupted');
     },
     async cleanup(state, { log }, outcome) {

@@ -33,3 +33,8 @@ export async function deleteImage(client: EC2Client, imageId: string): Promise<v
 export function snapshotIdsOf(image: Image): string[] {
   return (image.BlockDeviceMappings ?? []).map((mapping) => mapping.Ebs?.SnapshotId).filter((id): id is string => Boolean(id));
 }
+
+/** The most recently created of `images` (EC2's CreationDate is ISO 8601, so it sorts as text). */
+export function newest(images: Image[]): Image | undefined {
+  return [...images].sort((a, b) => (a.CreationDate ?? '').localeCompare(b.CreationDate ?? '')).pop();
+}

@@ -4,6 +4,7 @@ import type { BuildRequest } from '../builder';
 import type { AmazonEbsBuilderConfig, SourceAmiFilter } from './config';
 import { ec2Call, type Ec2Clients } from './ec2-client';
 import type { AmazonEbsBuildState } from './state';
+import { newest } from './images';
 import { amisOf } from './tags';
 
 /**
@@ -45,7 +46,7 @@ export function pickSourceAmi(images: Image[], filter: SourceAmiFilter): Image {
   if (images.length > 1 && !filter.mostRecent) {
     throw new Error(`source_ami_filter matched ${images.length} images (${images.map((image) => image.ImageId).join(', ')}): narrow the filters or set most_recent: true`);
   }
-  return [...images].sort((a, b) => (a.CreationDate ?? '').localeCompare(b.CreationDate ?? '')).pop()!;
+  return newest(images)!;
 }
 
 async function findSourceAmi(client: EC2Client, filter: SourceAmiFilter, signal: AbortSignal): Promise<Image> {
