@@ -19,7 +19,8 @@ const LAYERS: string[][] = [
   ['builders'],
   ['engine'],
   ['lifecycle'],
-  ['nx'],
+  // The Packer importer translates templates into the pipeline model; only the generator uses it.
+  ['nx', 'packer-import'],
   ['executors', 'generators', 'cli'],
   ['.'],
 ];
