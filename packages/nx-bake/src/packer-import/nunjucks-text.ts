@@ -23,3 +23,14 @@ export function interpolation(expression: string): string {
 export function stringLiteral(text: string): string {
   return JSON.stringify(text);
 }
+
+/** A Packer variable name as a pipeline's (`var.<name>`, `BAKE_VAR_<name>`): `-` and other characters become `_`. */
+export function pipelineVariableName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[0-9]/.test(cleaned) ? `_${cleaned}` : cleaned;
+}
+
+/** The expression reading a Packer variable. */
+export function variableReference(name: string): string {
+  return `var.${pipelineVariableName(name)}`;
+}
