@@ -24,11 +24,12 @@ type Token = { kind: 'string'; text: string } | { kind: 'word'; text: string } |
  */
 export function translateGoTemplate(text: string, scope: GoTemplateScope): string {
   let out = '';
+  // Literal text, with what actions like `{{"{{"}}` spell, is written at once: one raw block, not pieces.
+  let literal = '';
   let rest = text;
   for (;;) {
     const open = rest.indexOf('{{');
-    if (open < 0) break;
-    const close = rest.indexOf('}}', open + 2);
+    const close = open < 0 ? -1 : rest.indexOf('}}', open + 2);
     if (close < 0) break;
     let before = rest.slice(0, open);
     let action = rest.slice(open + 2, close);
@@ -42,12 +43,16 @@ export function translateGoTemplate(text: string, scope: GoTemplateScope): strin
       after = after.trimStart();
       action = action.slice(0, -2);
     }
-    out += literalText(before);
+    literal += before;
     const translated = translateAction(action.trim(), scope);
-    out += translated.literal !== undefined ? literalText(translated.literal) : interpolation(translated.expression);
+    if (translated.literal !== undefined) literal += translated.literal;
+    else {
+      out += literalText(literal) + interpolation(translated.expression);
+      literal = '';
+    }
     rest = after;
   }
-  return out + literalText(rest);
+  return out + literalText(literal + rest);
 }
 
 function tokenize(action: string): Token[] {
@@ -81,6 +86,8 @@ function translateAction(action: string, scope: GoTemplateScope): Translated {
     if (result === undefined) return { literal: '' };
     expression = result;
   }
+  // A constant (`build_name` of a known builder) is text.
+  if (expression !== undefined && /^"(?:[^"\\]|\\.)*"$/.test(expression)) return { literal: JSON.parse(expression) as string };
   return { expression: expression ?? "''" };
 }
 
