@@ -84,8 +84,7 @@ describe('a Packer JSON template as a pipeline', () => {
       ],
     });
     expect(copies.map((copy) => [copy.from.slice(dir.length + 1), copy.to]).sort()).toEqual([
-      ['ansible/roles', 'web/ansible/roles'],
-      ['ansible/site.yml', 'web/ansible/site.yml'],
+      ['ansible', 'web/ansible'],
       ['cloud-init.yaml', 'web/cloud-init.yaml'],
       ['scripts/base.sh', 'web/scripts/base.sh'],
     ]);

@@ -41,8 +41,13 @@ export class StageFiles {
       this.report.dropped(at, `${what} ${written}: not found beside the template; put it at ${target}`);
       return target;
     }
-    this.copy(source, target);
-    if (options.playbook) {
+    // A playbook in a folder of its own brings the folder (its templates and files); one beside the template
+    // (or above it), Ansible's folders.
+    const folder = dirname(source);
+    const ownFolder = options.playbook === true && relative(folder, this.templateDir).startsWith('..');
+    if (ownFolder) this.copy(folder, posix.dirname(target));
+    else this.copy(source, target);
+    if (options.playbook && !ownFolder) {
       for (const sibling of PLAYBOOK_SIBLINGS) {
         const folder = join(dirname(source), sibling);
         if (existsSync(folder) && statSync(folder).isDirectory()) this.copy(folder, posix.join(posix.dirname(target), sibling));
@@ -60,6 +65,7 @@ export class StageFiles {
 
   private copy(from: string, to: string): void {
     const target = to.replace(/\/$/, '');
-    if (!this.copies.some((copy) => copy.to === target)) this.copies.push({ from, to: target });
+    // A file inside a folder already copied comes with it.
+    if (!this.copies.some((copy) => copy.to === target || target.startsWith(`${copy.to}/`))) this.copies.push({ from, to: target });
   }
 }

@@ -41,15 +41,26 @@ export function mapVariables(templates: PackerTemplate[], report: Report): Mappe
       }
       if (name !== variable.name) report.approximated(variable.at, `variable ${variable.name} is var.${name} (a pipeline variable is a name of letters, digits and _)`);
       const known = definitions[name];
-      if (known && JSON.stringify(known) !== JSON.stringify(definition)) {
+      if (!known) {
+        definitions[name] = definition;
+        report.mapped(variable.at, `variable ${variable.name}${variable.required ? ' (required: no default)' : ''}`);
+      } else if (!mergeInto(known, definition)) {
         report.approximated(variable.at, `variable ${variable.name}: another template declares it differently; the first declaration is kept`);
-        continue;
       }
-      if (!known) report.mapped(variable.at, `variable ${variable.name}${variable.required ? ' (required: no default)' : ''}`);
-      definitions[name] = known ?? definition;
     }
   }
   return { definitions, fallbacks };
+}
+
+/**
+ * Templates share a variable when they agree on what they both say (a JSON template says no type, an
+ * HCL2 one does): the declaration takes what either adds. False when they disagree.
+ */
+function mergeInto(known: VariableDefinition, other: VariableDefinition): boolean {
+  const keys = ['type', 'default', 'description', 'sensitive'] as const;
+  if (keys.some((key) => known[key] !== undefined && other[key] !== undefined && JSON.stringify(known[key]) !== JSON.stringify(other[key]))) return false;
+  for (const key of keys) if (known[key] === undefined && other[key] !== undefined) (known as Record<string, unknown>)[key] = other[key];
+  return true;
 }
 
 /** The expression a default is made of, when it is one (or text around expressions, joined with `~`). */
