@@ -32,6 +32,10 @@ export default async function fromPackerGenerator(tree: Tree, options: FromPacke
   const schemaPath = posix.relative(directory, 'node_modules/nx-bake/schema/pipeline.schema.json');
   tree.write(file, pipelineYaml(mapped.document, schemaPath, templatePaths.map(shown)));
   for (const copy of mapped.copies) writeCopy(tree, copy.from, posix.join(directory, copy.to));
+  // A stage's folder is its Nx project: one that reads no file still needs one to exist.
+  for (const stage of mapped.document.stages as { name: string }[]) {
+    if (!mapped.copies.some((copy) => copy.to.split('/')[0] === stage.name)) tree.write(posix.join(directory, stage.name, '.gitkeep'), '');
+  }
   mapped.varFiles.forEach((varFile, i) => tree.write(posix.join(directory, varFile.name), varFileYaml(varFile, varFiles[i].file)));
 
   const written = [file, ...mapped.varFiles.map((varFile) => posix.join(directory, varFile.name))];

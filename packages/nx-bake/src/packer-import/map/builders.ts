@@ -57,9 +57,10 @@ export function mapBuilder(block: TemplateBlock, report: Report): MappedBuilder 
     // Read for the flags it carries (run-command.ts).
     if (type === 'docker' && field === 'run_command') continue;
     if (field === SOURCE_FIELDS[type]) {
-      source = String(value);
+      // Empty when it read what the import could not (a data source; the reader said so).
+      source = value === '' || value === null ? undefined : String(value);
       report.mapped(at, `${field} → the stage's from (builder ${key})`);
-      if (type === 'amazon-ebs') config[field] = value;
+      if (type === 'amazon-ebs' && source !== undefined) config[field] = value;
     } else if (field === 'communicator') {
       if (BUILDER_COMMUNICATORS[type].includes(String(value))) config[field] = value;
       else report.dropped(at, `communicator "${String(value)}": the ${type} builder connects with ${BUILDER_COMMUNICATORS[type].join(' or ')}`);

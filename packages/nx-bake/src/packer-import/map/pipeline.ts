@@ -8,7 +8,7 @@ import { mapProvisioner } from './provisioners';
 import { Report, type ReportLine } from './report';
 import { mapRunCommand } from './run-command';
 import { StageFiles, type FileCopy } from './stage-files';
-import { mapVarFile, mapVariables, withFallbacks, type MappedVarFile } from './variables';
+import { inlineStructured, mapVarFile, mapVariables, withFallbacks, type MappedVarFile } from './variables';
 
 export interface TemplateInput {
   template: PackerTemplate;
@@ -58,7 +58,12 @@ export function mapTemplates(inputs: TemplateInput[], varFiles: PackerVarFile[],
   }
   const mappedVarFiles = varFiles.map((file) => mapVarFile(file, variables, report));
   for (const file of mappedVarFiles) for (const carrier of carriers) delete file.values[carrier];
-  const document = withTemplatesFixed(assemble(pipeline, inputs, parentsFirst(drafts), variables.definitions), (text) => withFallbacks(text, variables.fallbacks));
+  const stages = parentsFirst(drafts);
+  for (const draft of stages) {
+    draft.provisioners = draft.provisioners.map((provisioner) => inlineStructured(provisioner, variables, report, variables.declaredAt) as Draft['provisioners'][number]);
+    for (const builder of draft.builders) builder.config = inlineStructured(builder.config, variables, report, variables.declaredAt) as MappedBuilder['config'];
+  }
+  const document = withTemplatesFixed(assemble(pipeline, inputs, stages, variables.definitions), (text) => withFallbacks(text, variables.fallbacks));
   const env = [...new Set([...inputs.flatMap(({ template }) => template.env)])];
   if (env.length > 0) document.env = env;
   return { document: reorder(document), copies, varFiles: mappedVarFiles, report: report.lines };

@@ -1,4 +1,4 @@
-import type { VariableDefinition } from '../../pipeline/types';
+import type { SourcePosition, VariableDefinition } from '../../pipeline/types';
 import { pipelineVariableName } from '../nunjucks-text';
 import type { PackerTemplate, PackerVarFile, TemplateValue } from '../template';
 import type { Report } from './report';
@@ -9,6 +9,8 @@ const SECRET_VALUE = /^(dop_v1_|AKIA|ASIA|ghp_|gho_|glpat-|xox[abp]-|hvs\.|s\.[A
 
 export interface MappedVariables {
   definitions: Record<string, VariableDefinition>;
+  /** Where each was declared (the first template's). */
+  declaredAt: Map<string, SourcePosition>;
   /**
    * Variables whose Packer default is an expression (`{{env `X`}}`): a pipeline's defaults are values, so
    * the default is empty and each reference reads `(var.x or <expression>)`.
@@ -19,6 +21,7 @@ export interface MappedVariables {
 export function mapVariables(templates: PackerTemplate[], report: Report): MappedVariables {
   const definitions: Record<string, VariableDefinition> = {};
   const fallbacks = new Map<string, string>();
+  const declaredAt = new Map<string, SourcePosition>();
   for (const template of templates) {
     for (const variable of template.variables) {
       const name = pipelineVariableName(variable.name);
@@ -43,13 +46,14 @@ export function mapVariables(templates: PackerTemplate[], report: Report): Mappe
       const known = definitions[name];
       if (!known) {
         definitions[name] = definition;
+        declaredAt.set(name, variable.at);
         report.mapped(variable.at, `variable ${variable.name}${variable.required ? ' (required: no default)' : ''}`);
       } else if (!mergeInto(known, definition)) {
         report.approximated(variable.at, `variable ${variable.name}: another template declares it differently; the first declaration is kept`);
       }
     }
   }
-  return { definitions, fallbacks };
+  return { definitions, declaredAt, fallbacks };
 }
 
 /**
@@ -111,4 +115,21 @@ export function mapVarFile(varFile: PackerVarFile, variables: MappedVariables, r
   }
   const base = varFile.file.replace(/^.*[\\/]/, '').replace(/\.(auto\.)?(pkrvars\.hcl|json|hcl)$/, '');
   return { name: `${base}.yaml`, values };
+}
+
+/**
+ * A list or map variable used as a whole field (`groups = var.groups`): nx-bake's templates render text,
+ * so the field takes the variable's default in its place.
+ */
+export function inlineStructured(value: unknown, variables: MappedVariables, report: Report, at: Map<string, SourcePosition>): unknown {
+  if (typeof value === 'string') {
+    const name = /^\{\{ var\.([A-Za-z_]\w*) \}\}$/.exec(value)?.[1];
+    const fallback = name === undefined ? undefined : variables.definitions[name]?.default;
+    if (name === undefined || fallback === null || typeof fallback !== 'object') return value;
+    report.approximated(at.get(name)!, `variable ${name} (a ${Array.isArray(fallback) ? 'list' : 'map'}) is a whole field's value somewhere: its default is written there, as templates make text`);
+    return structuredClone(fallback);
+  }
+  if (Array.isArray(value)) return value.map((item) => inlineStructured(item, variables, report, at));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, inlineStructured(item, variables, report, at)]));
+  return value;
 }
