@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE_IMAGE } from '../support/base-image';
 import { docker, runInImage } from '../support/docker';
@@ -67,5 +67,19 @@ describe('nx g nx-bake:from-packer: three chained templates', () => {
     expect(plan.status).toBe(0);
     const entries = JSON.parse(readFileSync(join(handWritten.root, 'plan.json'), 'utf8')) as { stage: string; outcome: string; fingerprint: string }[];
     expect(entries.map((entry) => [entry.stage, entry.outcome, entry.fingerprint])).toEqual(manifests.map((manifest) => [manifest.stage, 'adopted', manifest.fingerprint]));
+  });
+
+  it('refuses a template with a syntax error at its file:line:col, and writes nothing', () => {
+    imported.write('broken/base.json', '{\n  "builders": [\n    { "type": "docker", "image": "debian:bookworm", }\n  ]\n}\n');
+    imported.write('broken/app.pkr.hcl', 'source "docker" "app" {\n  image = "debian:bookworm"\n\nbuild {\n');
+    for (const [template, at] of [
+      ['broken/base.json', /broken\/base\.json:3:\d+: /],
+      ['broken/app.pkr.hcl', /broken\/app\.pkr\.hcl:\d+:\d+: /],
+    ] as const) {
+      const result = imported.nx(['g', 'nx-bake:from-packer', `--template=${template}`, '--pipeline=broken', '--no-interactive']);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(at);
+      expect(existsSync(join(imported.root, 'pipelines/broken'))).toBe(false);
+    }
   });
 });
