@@ -1,4 +1,5 @@
 import type { SourcePosition } from '../../pipeline/types';
+import { Notes } from '../notes';
 import type { ImportNote } from '../template';
 
 /** A line of the import report: a field mapped, or a note (dropped, approximated, secret). */
@@ -8,34 +9,25 @@ export interface ReportLine {
   message: string;
 }
 
-/** Collects what the mapping did with each field, for the report. */
-export class Report {
-  readonly lines: ReportLine[] = [];
+/** What the mapping did with each field, and the readers' notes: the report. */
+export class Report extends Notes<'mapped'> {
+  get lines(): ReportLine[] {
+    return this.list;
+  }
 
   mapped(at: SourcePosition, message: string): void {
-    this.lines.push({ at, kind: 'mapped', message });
-  }
-
-  dropped(at: SourcePosition, message: string): void {
-    this.lines.push({ at, kind: 'dropped', message });
-  }
-
-  approximated(at: SourcePosition, message: string): void {
-    this.lines.push({ at, kind: 'approximated', message });
-  }
-
-  secret(at: SourcePosition, message: string): void {
-    this.lines.push({ at, kind: 'secret', message });
+    this.note(at, 'mapped', message);
   }
 
   add(notes: ImportNote[]): void {
-    this.lines.push(...notes);
+    this.list.push(...notes);
   }
 }
 
-/** The report as printed: `file:line: kind: message`, in file order, then a count of each kind. */
+/** The report as printed: `file:line: kind: message`, file by file as given, then a count of each kind. */
 export function formatReport(lines: ReportLine[]): string {
-  const sorted = [...lines].sort((a, b) => a.at.file.localeCompare(b.at.file) || a.at.line - b.at.line || a.at.col - b.at.col);
+  const files = [...new Set(lines.map((line) => line.at.file))];
+  const sorted = [...lines].sort((a, b) => files.indexOf(a.at.file) - files.indexOf(b.at.file) || a.at.line - b.at.line || a.at.col - b.at.col);
   const counts = new Map<string, number>();
   for (const line of lines) counts.set(line.kind, (counts.get(line.kind) ?? 0) + 1);
   const summary = ['mapped', 'approximated', 'dropped', 'secret'].map((kind) => `${counts.get(kind) ?? 0} ${kind}`).join(', ');
