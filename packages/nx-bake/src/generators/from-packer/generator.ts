@@ -39,7 +39,7 @@ export default async function fromPackerGenerator(tree: Tree, options: FromPacke
   mapped.varFiles.forEach((varFile, i) => tree.write(posix.join(directory, varFile.name), varFileYaml(varFile, varFiles[i].file)));
 
   const written = [file, ...mapped.varFiles.map((varFile) => posix.join(directory, varFile.name))];
-  console.log(`${formatReport(mapped.report)}\nwrote ${written.join(', ')}${mapped.copies.length > 0 ? ` and ${mapped.copies.length} copied file(s)` : ''}; check it with: nx run ${name}:validate`);
+  console.log(`${formatReport(mapped.report, [...inputs.map((input) => input.template.file), ...varFiles.map((varFile) => varFile.file)])}\nwrote ${written.join(', ')}${mapped.copies.length > 0 ? ` and ${mapped.copies.length} copied file(s)` : ''}; check it with: nx run ${name}:validate`);
 }
 
 function list(value: string[] | string | undefined): string[] {

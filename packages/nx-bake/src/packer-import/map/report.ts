@@ -25,8 +25,8 @@ export class Report extends Notes<'mapped'> {
 }
 
 /** The report as printed: `file:line: kind: message`, file by file as given, then a count of each kind. */
-export function formatReport(lines: ReportLine[]): string {
-  const files = [...new Set(lines.map((line) => line.at.file))];
+export function formatReport(lines: ReportLine[], fileOrder: string[] = []): string {
+  const files = [...new Set([...fileOrder, ...lines.map((line) => line.at.file)])];
   const sorted = [...lines].sort((a, b) => files.indexOf(a.at.file) - files.indexOf(b.at.file) || a.at.line - b.at.line || a.at.col - b.at.col);
   const counts = new Map<string, number>();
   for (const line of lines) counts.set(line.kind, (counts.get(line.kind) ?? 0) + 1);
