@@ -136,4 +136,20 @@ describe('a Packer JSON template as a pipeline', () => {
     write('bad.json', '{\n  "builders": [\n    { "type": "docker", }\n  ]\n}\n');
     expect(() => readJsonTemplate(join(dir, 'bad.json'))).toThrow(/bad\.json:3:\d+: /);
   });
+
+  it('gives a provisioner’s override its own provisioner per builder, the others one of their own', () => {
+    write('two.json', {
+      builders: [
+        { type: 'docker', name: 'plain', image: 'debian:bookworm', commit: true },
+        { type: 'docker', name: 'hardened', image: 'debian:bookworm', commit: true },
+      ],
+      provisioners: [{ type: 'shell', inline: ['echo $LEVEL'], environment_vars: ['LEVEL=1'], override: { hardened: { environment_vars: ['LEVEL=2'] } } }],
+    });
+    const { document, report } = importJson(['two.json']);
+    expect((document.stages as { provisioners: unknown[] }[])[0].provisioners).toEqual([
+      { type: 'shell', inline: ['echo $LEVEL'], environment_vars: ['LEVEL=2'], only: ['hardened'] },
+      { type: 'shell', inline: ['echo $LEVEL'], environment_vars: ['LEVEL=1'], only: ['plain'] },
+    ]);
+    expect(lines(report, 'approximated')).toEqual(['25: shell override: one provisioner for each of hardened (only:) with its settings, and one for plain']);
+  });
 });

@@ -3,6 +3,7 @@ import type { VariableDefinition } from '../../pipeline/types';
 import type { PackerTemplate, PackerVarFile, TemplateBuild, TemplateValue } from '../template';
 import { mapBuilder, NULL_BUILDER_IMAGE_VARIABLE, type MappedBuilder } from './builders';
 import { chainStages, parentsFirst, type StageDraft } from './chain';
+import { expandOverrides } from './overrides';
 import { mapPostProcessors } from './post-processors';
 import { mapProvisioner } from './provisioners';
 import { Report, type ReportLine } from './report';
@@ -86,7 +87,8 @@ function mapBuild(template: PackerTemplate, build: TemplateBuild, name: string, 
     for (const [field, value] of Object.entries(builder.config)) if (field !== 'type' && value === name) builder.config[field] = '{{ stage.name }}';
   }
   const keyOf = new Map(builders.map((builder) => [builder.block.name!, builder.key]));
-  const provisioners = build.provisioners.flatMap((block) => {
+  const packerNames = builders.map((builder) => builder.block.name!);
+  const provisioners = build.provisioners.flatMap((written) => expandOverrides(written, packerNames, report)).flatMap((block) => {
     const mapped = mapProvisioner(block, { report, files, builderKey: (packerName) => keyOf.get(packerName) ?? builders.find((builder) => builder.key === packerName)?.key });
     return mapped ? [mapped] : [];
   });

@@ -92,10 +92,6 @@ export function mapProvisioner(block: TemplateBlock, context: MapContext): Confi
     report.mapped(field(name)!.at, `${block.type} ${name}`);
   }
   keep(COMMON);
-  if (field('override')) {
-    done.add('override');
-    report.dropped(field('override')!.at, `${block.type} override: per-builder settings of a provisioner are not kept; give each builder its own provisioner with only:`);
-  }
   for (const [name, { at }] of Object.entries(block.fields)) {
     if (!done.has(name)) report.dropped(at, `${block.type} ${name}: not a field of nx-bake's ${block.type} provisioner`);
   }
