@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what bakes and tests need on a fresh Debian machine: Docker engine, ansible (and ansible-mitogen),
-# debootstrap, OpenSSH, docker-registry, awscli and python3-botocore (the fake EC2's tests); the npm dependencies; the local Debian base image; a loopback registry and
+# debootstrap, OpenSSH, docker-registry, awscli, python3-botocore and packer (the fake EC2's tests); the npm dependencies; the local Debian base image; a loopback registry and
 # a second Docker engine (scripts/start-registry.sh, start-docker-b.sh). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,8 @@ dpkg -s ansible-mitogen >/dev/null 2>&1 || needed+=(ansible-mitogen)
 # The fake EC2's contract (botocore's EC2 model) and the official CLI its tests drive it with.
 [ -x /usr/bin/aws ] || needed+=(awscli)
 dpkg -s python3-botocore >/dev/null 2>&1 || needed+=(python3-botocore)
+# HashiCorp Packer 1.6.6: a client of the fakes nobody here wrote (fake-ec2's tests), and the benchmarks' reference.
+[ -x /usr/bin/packer ] || needed+=(packer)
 if [ "${#needed[@]}" -gt 0 ]; then
   say "installing ${needed[*]}"
   as_root apt-get update -qq

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACCOUNT_ID } from '../src';
 import { labelled } from './support/docker';
@@ -42,6 +42,7 @@ describe('Packer 1.6.6 amazon-ebs against the fake', () => {
   const env = useFake({ statusDelayMs: 200, imageDelayMs: 200 });
 
   it('builds an AMI with a shell provisioner and leaves no instance, key pair or group', async () => {
+    if (!existsSync(PACKER)) throw new Error(`${PACKER} is missing: scripts/prepare-machine.sh installs Debian's packer`);
     const fake = env.fake();
     const dir = env.dir();
     const [credentials] = fake.credentials;
