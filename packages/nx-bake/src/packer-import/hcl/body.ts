@@ -50,11 +50,12 @@ export function literalBool(value: Translated): boolean | undefined {
   return value.kind === 'scalar' && typeof value.value === 'boolean' ? value.value : undefined;
 }
 
-/** Every attribute and nested block of `body` as a field, in the order written. */
-export function readFields(body: SyntaxNode | undefined, scope: Scope): Record<string, TemplateField> {
+/** Every attribute and nested block of `body` as a field, in the order written; `skip`: attributes read otherwise. */
+export function readFields(body: SyntaxNode | undefined, scope: Scope, skip: readonly string[] = []): Record<string, TemplateField> {
   const { attributes, blocks } = bodyParts(body);
   const fields: Record<string, TemplateField> = {};
   for (const attribute of attributes) {
+    if (skip.includes(attributeParts(attribute).name)) continue;
     fields[attributeParts(attribute).name] = { value: toTemplateValue(translateAttribute(attribute, scope)), at: positionOf(scope, attribute) };
   }
   const byType = new Map<string, SyntaxNode[]>();

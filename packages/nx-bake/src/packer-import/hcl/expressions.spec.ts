@@ -56,7 +56,7 @@ describe('references', () => {
     expect(await translated('local.name', locals)).toBe('app-{{ var.env }}');
     expect(await translated('"x-${local.name}"', locals)).toBe('x-app-{{ var.env }}');
     expect(await translated('local.ports', locals)).toEqual([80, 443]);
-    expect(await translated('local.ports[0]', locals)).toBe('{{ [80, 443][0] }}');
+    expect(await translated('local.ports[0]', locals)).toBe(80);
     const { value, notes } = await translate('upper(local.name)', locals);
     expect(value).toBe('{{ ("app-" ~ var.env) | upper }}');
     expect(render(value as string, { env: 'prod' })).toBe('APP-PROD');
@@ -88,7 +88,7 @@ describe('references', () => {
   it('drops data sources, build.ID and unknown names with a note each', async () => {
     const data = await translate('data.amazon-ami.ubuntu.id');
     expect(data.value).toBe('');
-    expect(data.notes).toEqual([{ at: expect.objectContaining({ line: 3, col: 7 }), kind: 'dropped', message: 'data.amazon-ami.ubuntu.id reads a data source, which is not imported: it became the empty string' }]);
+    expect(data.notes).toEqual([{ at: expect.objectContaining({ line: 3, col: 7 }), kind: 'dropped', message: 'data.amazon-ami.ubuntu.id (known to packer once it has read the data source) has no counterpart in a pipeline: it became the empty string' }]);
     const build = await translate('"key: ${build.SSHPrivateKey}"');
     expect(build.value).toBe('key: ');
     expect(build.notes[0]).toMatchObject({ kind: 'dropped', at: { line: 3, col: 15 } });
@@ -187,12 +187,39 @@ describe('functions', () => {
     expect(notes).toEqual([{ at: { file: expect.stringMatching(/t\.pkr\.hcl$/), line: 3, col: 15 }, kind: 'dropped', message: 'the function sha256() has no counterpart in a pipeline: kept as the literal text "sha256(var.x)"' }]);
   });
 
-  it('drops for expressions and splats with a note', async () => {
-    const forExpr = await translate('[for s in var.list : upper(s)]');
+  it('drops splats, and for expressions over what is not known at import, with a note', async () => {
+    const forExpr = await translate('[for s in var.list : upper(s)]', 'variable "list" {\n  type = list(string)\n}');
     expect(forExpr.value).toBe('[for s in var.list : upper(s)]');
-    expect(forExpr.notes[0]).toMatchObject({ kind: 'dropped', at: { line: 3, col: 7 } });
+    expect(forExpr.notes[0]).toMatchObject({ kind: 'dropped', at: { line: 5, col: 7 }, message: expect.stringContaining('var.list has no default') });
     const splat = await translate('var.disks[*].size');
     expect(splat.value).toBe('var.disks[*].size');
     expect(splat.notes[0]).toMatchObject({ kind: 'dropped' });
+  });
+});
+
+describe('for expressions, unrolled at import', () => {
+  it('unrolls over a list or map written out, with its key and value names, silently', async () => {
+    const { value, notes } = await translate('[for k, v in { a = "1", b = var.two } : "${k}=${v}"]');
+    expect(value).toEqual(['a=1', 'b={{ var.two }}']);
+    expect(notes).toEqual([]);
+    expect(await translated('[for i, s in ["x", "y"] : "${i}:${s}"]')).toEqual(['0:x', '1:y']);
+    expect(await translated('{ for s in ["x", "y"] : s => "v-${s}" }')).toEqual({ x: 'v-x', y: 'v-y' });
+  });
+
+  it("unrolls over a variable's default, noting that a value given when baking does not change it", async () => {
+    const { value, notes } = await translate('concat(["EXPOSE 80"], [for k, v in var.features : "LABEL ${k}=${v}"])', 'variable "features" {\n  default = { tls = "on" }\n}');
+    expect(value).toEqual(['EXPOSE 80', 'LABEL tls=on']);
+    expect(notes).toEqual([expect.objectContaining({ kind: 'approximated', message: "the for expression was unrolled with var.features's default; a value given when baking does not change it" })]);
+  });
+
+  it('keeps the elements a literal if condition keeps, and groups values of one key with ...', async () => {
+    expect(await translated('[for s in [true, false, true] : "kept" if s]')).toEqual(['kept', 'kept']);
+    expect(await translated('{ for p in [["a", 1], ["b", 2], ["a", 3]] : p[0] => p[1]... }')).toEqual({ a: [1, 3], b: [2] });
+  });
+
+  it('drops one whose if condition is not known at import', async () => {
+    const { value, notes } = await translate('[for s in ["x"] : s if s != "y"]');
+    expect(value).toBe('[for s in ["x"] : s if s != "y"]');
+    expect(notes[0]).toMatchObject({ kind: 'dropped', message: expect.stringContaining('its if condition is not known then') });
   });
 });

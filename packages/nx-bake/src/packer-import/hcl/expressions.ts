@@ -3,6 +3,7 @@
  * conditionals get Nunjucks' spelling, references and functions go to references.ts and functions.ts.
  * What has no counterpart is noted and kept as its source text.
  */
+import { translateFor } from './for-expressions';
 import { translateCall } from './functions';
 import type { SyntaxNode } from './parser';
 import { translateReference } from './references';
@@ -56,7 +57,7 @@ function translatePrimary(node: SyntaxNode, scope: Scope): Translated {
     case 'conditional':
       return translateConditional(node, scope);
     case 'for_expr':
-      return dropped([node], scope, 'a for expression has no counterpart in a pipeline');
+      return translateFor(node, scope);
     default:
       return dropped([node], scope, `unsupported expression (${node.type})`);
   }
@@ -136,16 +137,40 @@ export function memberAccess(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
 }
 
-/** `.name`, `[expr]`, `.0` after a value; a splat (`[*]`, `.*`) has no counterpart. */
+/** `.name`, `[expr]`, `.0` after a value — taken at import from a list or map written out; a splat (`[*]`, `.*`) has no counterpart. */
 export function applyTraversals(base: Translated, traversals: SyntaxNode[], whole: SyntaxNode[], scope: Scope): Translated {
-  if (traversals.length === 0) return base;
-  let code = operand(base);
-  for (const traversal of traversals) {
+  let value = base;
+  let rest = traversals;
+  for (; rest.length > 0; rest = rest.slice(1)) {
+    const element = staticElement(value, rest[0], scope);
+    if (element === undefined) break;
+    value = element;
+  }
+  if (rest.length === 0) return value;
+  let code = operand(value);
+  for (const traversal of rest) {
     const step = traversalCode(traversal, scope);
     if (step === undefined) return dropped(whole, scope, 'a splat expression has no counterpart in a pipeline');
     code += step;
   }
   return expression(code);
+}
+
+/** The element a traversal picks from a list or map known at import, if it can be picked then. */
+function staticElement(value: Translated, traversal: SyntaxNode, scope: Scope): Translated | undefined {
+  if (value.kind !== 'list' && value.kind !== 'map') return undefined;
+  let key: string | number | undefined;
+  if (traversal.type === 'get_attr') key = namedChildren(traversal)[0].text;
+  else if (traversal.type === 'index') {
+    const index = namedChildren(traversal)[0];
+    if (index.type === 'legacy_index') key = Number(index.text.slice(1));
+    else {
+      const written = translateExpression(namedChildren(index)[0], scope);
+      key = written.kind === 'scalar' && typeof written.value === 'number' ? written.value : staticText(written);
+    }
+  }
+  if (value.kind === 'list') return typeof key === 'number' || (typeof key === 'string' && /^\d+$/.test(key)) ? value.items[Number(key)] : undefined;
+  return key === undefined ? undefined : value.entries.find(([name]) => name === String(key))?.[1];
 }
 
 function traversalCode(traversal: SyntaxNode, scope: Scope): string | undefined {

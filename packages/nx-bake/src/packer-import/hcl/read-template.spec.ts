@@ -267,7 +267,7 @@ describe('readHclTemplate: an amazon-ebs template', () => {
       ['dropped', 51, 23],
       ['dropped', 53, 3],
     ]);
-    expect(template.notes[1].message).toBe('the data source amazon-ami.ubuntu is not imported: references to it became the empty string');
+    expect(template.notes[1].message).toBe('the data source amazon-ami.ubuntu is not imported (only as the source_ami of an amazon-ebs source): references to it became the empty string');
     expect(template.notes[3].message).toBe('build.ID (known to packer while it builds) has no counterpart in a pipeline: it became the empty string');
     expect(template.notes[4].message).toBe('the hcp_packer_registry block of a build has no counterpart in a pipeline');
     expect(values(template.builds[0].provisioners[0])).toEqual({ inline: ['echo '] });
@@ -275,13 +275,13 @@ describe('readHclTemplate: an amazon-ebs template', () => {
 });
 
 describe('readHclTemplate: a folder', () => {
-  it('reads every .pkr.hcl file in name order, not the variable files, locals across files', async () => {
+  it('reads every .pkr.hcl file in name order, locals across files, and of the var files only *.auto.pkrvars.hcl, as defaults', async () => {
     const dir = templateFolder({
       'variables.pkr.hcl': 'variable "image" {\n  default = "alpine"\n}\nlocals {\n  tag = "v-${var.image}"\n}\n',
       'build.pkr.hcl': 'build {\n  sources = ["source.docker.a"]\n  provisioner "shell" {\n    inline = ["echo ${local.tag}"]\n  }\n}\n',
       'sources.pkr.hcl': 'source "docker" "a" {\n  image = var.image\n  missing = local.nope\n}\n',
-      'prod.pkrvars.hcl': 'image = "debian"\n',
-      'x.auto.pkrvars.hcl': 'image = "debian"\n',
+      'prod.pkrvars.hcl': 'image = "debian-prod"\n',
+      'x.auto.pkrvars.hcl': 'image = "debian-auto"\n',
       'notes.txt': 'not hcl {',
     });
     const template = await readHclTemplate(dir);
@@ -289,7 +289,21 @@ describe('readHclTemplate: a folder', () => {
     expect(template.variables.map((v) => [v.name, v.at.file])).toEqual([['image', join(dir, 'variables.pkr.hcl')]]);
     expect(template.builders[0].at).toEqual({ file: join(dir, 'sources.pkr.hcl'), line: 1, col: 1 });
     expect(template.builds[0].provisioners[0].fields.inline).toEqual({ value: ['echo v-{{ var.image }}'], at: { file: join(dir, 'build.pkr.hcl'), line: 4, col: 5 } });
-    expect(template.notes).toEqual([{ at: { file: join(dir, 'sources.pkr.hcl'), line: 3, col: 13 }, kind: 'dropped', message: 'local.nope is not defined: it became the empty string' }]);
+    expect(template.variables[0]).toMatchObject({ default: 'debian-auto', required: false });
+    expect(template.notes).toEqual([
+      { at: { file: join(dir, 'x.auto.pkrvars.hcl'), line: 1, col: 1 }, kind: 'approximated', message: "image in x.auto.pkrvars.hcl (which packer loads from the folder) became the variable's default" },
+      { at: { file: join(dir, 'sources.pkr.hcl'), line: 3, col: 13 }, kind: 'dropped', message: 'local.nope is not defined: it became the empty string' },
+    ]);
+  });
+
+  it('makes a required variable optional when an auto var file sets it, and notes a value no variable declares', async () => {
+    const dir = templateFolder({
+      'vars.pkr.hcl': 'variable "image" {\n  type = string\n}\n',
+      'a.auto.pkrvars.hcl': 'image = "debian:bookworm"\nstray = 1\n',
+    });
+    const template = await readHclTemplate(dir);
+    expect(template.variables).toMatchObject([{ name: 'image', default: 'debian:bookworm', required: false }]);
+    expect(template.notes.map((n) => [n.kind, n.at.line, n.message])).toContainEqual(['dropped', 2, 'a.auto.pkrvars.hcl sets stray, which no variable block declares']);
   });
 
   it('refuses a folder without templates', async () => {
@@ -317,5 +331,43 @@ describe('readHclTemplate: syntax errors', () => {
   it('names the position of a missing brace', async () => {
     const file = join(templateFolder({ 't.pkr.hcl': 'source "docker" "a" {\n  image = "x"\n' }), 't.pkr.hcl');
     await expect(readHclTemplate(file)).rejects.toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: syntax error`));
+  });
+});
+
+describe('readHclTemplate: an amazon-ami data source', () => {
+  it("becomes the source_ami_filter of a source whose source_ami is its id, its region and other fields noted", async () => {
+    const dir = templateFolder({
+      't.pkr.hcl': dedent(`
+        data "amazon-ami" "debian" {
+          filters     = { name = "debian-12-amd64-*" }
+          most_recent = true
+          owners      = ["136693071363"]
+          region      = "us-east-1"
+          assume_role { role_arn = "arn:aws:iam::1:role/x" }
+        }
+        source "amazon-ebs" "a" {
+          region     = "eu-west-1"
+          source_ami = data.amazon-ami.debian.id
+        }
+        build {
+          sources = ["source.amazon-ebs.a"]
+          provisioner "shell" {
+            inline = ["echo \${data.amazon-ami.debian.name}"]
+          }
+        }
+      `),
+    });
+    const template = await readHclTemplate(join(dir, 't.pkr.hcl'));
+    expect(values(template.builders[0])).toEqual({
+      region: 'eu-west-1',
+      source_ami_filter: { filters: { name: 'debian-12-amd64-*' }, most_recent: true, owners: ['136693071363'] },
+    });
+    expect(template.builders[0].fields.source_ami_filter.at).toMatchObject({ line: 10, col: 3 });
+    expect(template.notes.map((n) => [n.kind, n.at.line, n.message])).toEqual([
+      ['approximated', 5, 'region of data source amazon-ami.debian: the filter runs in the region of the builder that uses it'],
+      ['dropped', 6, 'assume_role of data source amazon-ami.debian has no counterpart in source_ami_filter'],
+      ['approximated', 10, "source_ami = data.amazon-ami.debian.id: the data source's filters, owners, most_recent became source_ami_filter, looked up when the build starts"],
+      ['dropped', 15, 'data.amazon-ami.debian.name (known to packer once it has read the data source) has no counterpart in a pipeline: it became the empty string'],
+    ]);
   });
 });

@@ -5,11 +5,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ImportNote, PackerTemplate, TemplateBlock, TemplateBuild, TemplateVariable } from '../template';
-import { attributeParts, blockHeader, bodyOf, bodyParts, literalBool, readFields } from './body';
+import { attributeParts, blockHeader, bodyOf, bodyParts, literalBool, readFields, translateAttribute } from './body';
 import { readBuildBlock } from './builds';
+import { sourceAmiFilterFromData, type DataSource } from './data-sources';
 import { translateExpression } from './expressions';
 import { parseHcl, type SyntaxNode } from './parser';
-import { note, positionOf, type LocalDefinition, type Scope } from './scope';
+import { note, positionOf, type LocalDefinition, type Scope, type VariableValue } from './scope';
+import { toTemplateValue } from './translated';
+import { varFileAttributes } from './read-var-file';
 import { readVariableBlock, readVariablesBlock } from './variables';
 
 interface ParsedFile {
@@ -39,7 +42,8 @@ export async function readHclTemplate(path: string): Promise<PackerTemplate> {
   const notes: ImportNote[] = [];
   const env = new Set<string>();
   const locals = new Map<string, LocalDefinition>();
-  const scopeOf = (file: string): Scope => ({ file, dir: isFolder ? path : dirname(path), notes, env, locals, inlining: new Set() });
+  const variableValues = new Map<string, VariableValue>();
+  const scopeOf = (file: string): Scope => ({ file, dir: isFolder ? path : dirname(path), notes, env, locals, variableValues, inlining: new Set() });
   const blocks = files.flatMap(({ file, body }) => {
     const scope = scopeOf(file);
     const { attributes, blocks: fileBlocks } = bodyParts(body);
@@ -47,7 +51,19 @@ export async function readHclTemplate(path: string): Promise<PackerTemplate> {
     return fileBlocks.map((block) => ({ block, scope, ...blockHeader(block) }));
   });
 
-  for (const { block, scope, type } of blocks) if (type === 'locals' || type === 'local') collectLocals(block, scope, locals);
+  const dataSources = new Map<string, DataSource>();
+  for (const { block, scope, type, labels } of blocks) {
+    if (type === 'locals' || type === 'local') collectLocals(block, scope, locals);
+    if (type === 'data') dataSources.set(labels.join('.'), { block, scope, used: false });
+    if (type === 'variable' || type === 'variables') collectVariableDefaults(block, scope, variableValues);
+  }
+  const autoVarFiles = isFolder ? await readAutoVarFiles(path) : [];
+  for (const { name, file, attributes } of autoVarFiles) {
+    for (const attribute of attributes) {
+      const { name: variable, value } = attributeParts(attribute);
+      variableValues.set(variable, { expression: value, file, origin: `value in ${name}` });
+    }
+  }
 
   const variables: TemplateVariable[] = [];
   const builders: TemplateBlock[] = [];
@@ -57,10 +73,18 @@ export async function readHclTemplate(path: string): Promise<PackerTemplate> {
     else if (type === 'source') {
       const [sourceType, name] = labels;
       const sourceScope: Scope = { ...scope, source: { type: sourceType, name, ofSeveral: false } };
-      builders.push({ type: sourceType, name: `${sourceType}.${name}`, fields: readFields(bodyOf(block), sourceScope), at: positionOf(scope, block) });
-    } else if (type === 'data') note(scope, block, 'dropped', `the data source ${labels.join('.')} is not imported: references to it became the empty string`);
-    else if (!['packer', 'locals', 'local', 'build'].includes(type)) note(scope, block, 'dropped', `the ${type} block has no counterpart in a pipeline`);
+      const body = bodyOf(block);
+      const amiFilter = sourceType === 'amazon-ebs' ? sourceAmiFilterFromData(body, sourceScope, dataSources) : undefined;
+      const fields = readFields(body, sourceScope, amiFilter ? ['source_ami'] : []);
+      if (amiFilter) fields.source_ami_filter = amiFilter;
+      builders.push({ type: sourceType, name: `${sourceType}.${name}`, fields, at: positionOf(scope, block) });
+    } else if (!['packer', 'locals', 'local', 'build', 'data'].includes(type)) note(scope, block, 'dropped', `the ${type} block has no counterpart in a pipeline`);
   }
+  for (const [name, { block, scope, used }] of dataSources) {
+    if (!used) note(scope, block, 'dropped', `the data source ${name} is not imported${name.startsWith('amazon-ami.') ? ' (only as the source_ami of an amazon-ebs source)' : ''}: references to it became the empty string`);
+  }
+
+  for (const autoVarFile of autoVarFiles) applyAutoVarFile(autoVarFile, variables, scopeOf(autoVarFile.file));
 
   const builds: TemplateBuild[] = [];
   let description: string | undefined;
@@ -77,6 +101,42 @@ export async function readHclTemplate(path: string): Promise<PackerTemplate> {
   const template: PackerTemplate = { file: files[0].file, syntax: 'hcl2', variables, builders, builds, env: [...env].sort(), notes };
   if (description !== undefined) template.description = description;
   return template;
+}
+
+interface AutoVarFile {
+  name: string;
+  file: string;
+  attributes: SyntaxNode[];
+}
+
+/** A folder's `*.auto.pkrvars.hcl`, which Packer loads without being asked, in name order. */
+async function readAutoVarFiles(folder: string): Promise<AutoVarFile[]> {
+  const names = (await readdir(folder)).filter((name) => name.endsWith('.auto.pkrvars.hcl')).sort();
+  return Promise.all(names.map(async (name) => ({ name, file: join(folder, name), attributes: await varFileAttributes(join(folder, name)) })));
+}
+
+/** An auto var file's values become the variables' defaults. */
+function applyAutoVarFile({ name, attributes }: AutoVarFile, variables: TemplateVariable[], scope: Scope): void {
+  for (const attribute of attributes) {
+    const variableName = attributeParts(attribute).name;
+    const variable = variables.find((candidate) => candidate.name === variableName);
+    if (!variable) {
+      note(scope, attribute, 'dropped', `${name} sets ${variableName}, which no variable block declares`);
+      continue;
+    }
+    Object.assign(variable, { default: toTemplateValue(translateAttribute(attribute, scope)), required: false });
+    note(scope, attribute, 'approximated', `${variableName} in ${name} (which packer loads from the folder) became the variable's default`);
+  }
+}
+
+/** `variable "a" { default = ... }` and `variables { a = ... }`: the values for-expressions are unrolled with. */
+function collectVariableDefaults(block: SyntaxNode, scope: Scope, values: Map<string, VariableValue>): void {
+  const { type, labels } = blockHeader(block);
+  for (const attribute of bodyParts(bodyOf(block)).attributes) {
+    const { name, value } = attributeParts(attribute);
+    if (type === 'variables') values.set(name, { expression: value, file: scope.file, origin: 'default' });
+    else if (name === 'default') values.set(labels[0], { expression: value, file: scope.file, origin: 'default' });
+  }
 }
 
 /** `locals { a = ... }` and `local "a" { expression = ..., sensitive = true }`. */

@@ -18,6 +18,8 @@ function attributeName(traversal: SyntaxNode | undefined, scope: Scope): string 
 
 /** `root` (a variable_expr) followed by `traversals`; `whole` is the term they make. */
 export function translateReference(root: SyntaxNode, traversals: SyntaxNode[], whole: SyntaxNode[], scope: Scope): Translated {
+  const bound = scope.bindings?.get(root.text);
+  if (bound) return applyTraversals(bound, traversals, whole, scope);
   const name = attributeName(traversals[0], scope);
   const rest = traversals.slice(1);
   const written = sourceText(whole);
@@ -46,7 +48,7 @@ export function translateReference(root: SyntaxNode, traversals: SyntaxNode[], w
       note(scope, root, 'dropped', `${written} (known to packer while it builds) has no counterpart in a pipeline: it became the empty string`);
       return EMPTY_STRING;
     case 'data':
-      note(scope, root, 'dropped', `${written} reads a data source, which is not imported: it became the empty string`);
+      note(scope, root, 'dropped', `${written} (known to packer once it has read the data source) has no counterpart in a pipeline: it became the empty string`);
       return EMPTY_STRING;
   }
   return dropped(whole, scope, `the reference ${written} has no counterpart in a pipeline`);

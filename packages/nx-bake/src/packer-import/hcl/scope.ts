@@ -2,12 +2,19 @@
 import type { SourcePosition } from '../../pipeline/types';
 import type { ImportNote } from '../template';
 import type { SyntaxNode } from './parser';
+import type { Translated } from './translated';
 
 /** A `locals` entry or `local` block: inlined wherever it is referenced (pipelines have no locals). */
 export interface LocalDefinition {
   expression: SyntaxNode;
   /** The file it is written in, for the positions of notes inside it. */
   file: string;
+}
+
+/** What a variable's value is at import time: its default, or a folder's auto var file value. */
+export interface VariableValue extends LocalDefinition {
+  /** Where the value comes from, as a note says it. */
+  origin: string;
 }
 
 export interface Scope {
@@ -19,6 +26,10 @@ export interface Scope {
   /** Environment variables read through `env()`. */
   env: Set<string>;
   locals: Map<string, LocalDefinition>;
+  /** Variables' values at import, for what is worked out then (for expressions). */
+  variableValues: Map<string, VariableValue>;
+  /** The names a for expression binds, while its body is translated. */
+  bindings?: ReadonlyMap<string, Translated>;
   /** Locals being inlined right now: a local that refers to itself is noted, not followed forever. */
   inlining: ReadonlySet<string>;
   /** What `source.type` and `source.name` stand for: the source of the block or the first of the build. */
