@@ -298,10 +298,12 @@ describe('nx g nx-bake:from-packer: the Packer corpus, imported, validated and b
   const templatePath = (template: Template) => `packer/${template.slug}/${template.template}`;
   const manifestOf = (pipeline: string, stage: string) => JSON.parse(readFileSync(join(workspace.root, 'dist/images', pipeline, stage, 'manifest.json'), 'utf8'));
   const patch = (path: string, edit: (text: string) => string) => workspace.write(path, edit(readFileSync(join(workspace.root, path), 'utf8')));
-  const bakeOf = async (name: string) => {
-    const result = await bakes[name];
-    if (result.status !== 0) throw new Error(`bake ${name} failed:\n${result.output.slice(-6000)}`);
-    return result;
+  /** Waits for the bake that runs `pipeline` (alone, or in a run-many of several) and says why it failed, from its own lines. */
+  const bakeOf = async (pipeline: string, run = pipeline) => {
+    const result = await bakes[run];
+    if (new RegExp(`^\\s+${pipeline}/\\S+: built`, 'm').test(result.stdout)) return result;
+    const own = result.output.split('\n').filter((line) => line.includes(`${pipeline}/`) || line.includes(`${pipeline}-`) || line.includes(`${pipeline}:`));
+    throw new Error(`bake of ${pipeline} failed (exit ${result.status}):\n${own.slice(-60).join('\n')}`);
   };
 
   beforeAll(async () => {
@@ -327,13 +329,14 @@ describe('nx g nx-bake:from-packer: the Packer corpus, imported, validated and b
     patch('pipelines/p18/pipeline.yaml', (text) => text.replace(/^ {4}(push|login|login_server|login_username|login_password): .*\n/gm, ''));
 
     const debianAmi = regionState(ec2, 'us-east-1').images.find((image) => image.OwnerId === DEBIAN_OWNER_ID)!.ImageId as string;
-    const static_ = '--output-style=static';
-    bakes.docker = workspace.nxAsync(['run-many', '-t', 'bake', '-p', DOCKER.join(','), '--nxBail=false', static_]);
-    bakes.p08 = workspace.nxAsync(['run', 'p08:bake', '--varFile=pipelines/p08/variables.yaml', static_]);
-    bakes.p19 = workspace.nxAsync(['run', 'p19:bake', '--varFile=pipelines/p19/prod.yaml', static_]);
-    bakes.p04 = workspace.nxAsync(['run', 'p04:bake', `--var=source_ami=${debianAmi}`, static_], { env: ec2Env(ec2) });
-    bakes.ec2 = workspace.nxAsync(['run-many', '-t', 'bake', '-p', EC2.join(','), '--nxBail=false', static_], { env: ec2Env(ec2, { BAKE_VAR_ssh_username: 'root' }) });
-    bakes.p16 = workspace.nxAsync(['run', 'p16:bake', static_], { env: { DIGITALOCEAN_API_URL: digitalOcean.url, DIGITALOCEAN_API_TOKEN: DO_TOKEN } });
+    // --force: an image a crashed run left with the same fingerprint would be adopted, and nothing provisioned.
+    const static_ = ['--force', '--output-style=static'];
+    bakes.docker = workspace.nxAsync(['run-many', '-t', 'bake', '-p', DOCKER.join(','), '--nxBail=false', ...static_]);
+    bakes.p08 = workspace.nxAsync(['run', 'p08:bake', '--varFile=pipelines/p08/variables.yaml', ...static_]);
+    bakes.p19 = workspace.nxAsync(['run', 'p19:bake', '--varFile=pipelines/p19/prod.yaml', ...static_]);
+    bakes.p04 = workspace.nxAsync(['run', 'p04:bake', `--var=source_ami=${debianAmi}`, ...static_], { env: ec2Env(ec2) });
+    bakes.ec2 = workspace.nxAsync(['run-many', '-t', 'bake', '-p', EC2.join(','), '--nxBail=false', ...static_], { env: ec2Env(ec2, { BAKE_VAR_ssh_username: 'root' }) });
+    bakes.p16 = workspace.nxAsync(['run', 'p16:bake', ...static_], { env: { DIGITALOCEAN_API_URL: digitalOcean.url, DIGITALOCEAN_API_TOKEN: DO_TOKEN } });
     await Promise.all(Object.values(bakes));
   }, 300_000);
 
@@ -364,7 +367,7 @@ describe('nx g nx-bake:from-packer: the Packer corpus, imported, validated and b
   });
 
   it('01 (docker): the file provisioner wrote /etc/motd and the shell one /etc/corpus-01.txt, with the changes applied', async () => {
-    await bakeOf('docker');
+    await bakeOf('p01', 'docker');
     const image = manifestOf('p01', 'template').builds[0].artifact_id;
     expect(await runInImage(image, ['cat', '/etc/motd', '/etc/corpus-01.txt'])).toMatch(/corpus 01[\s\S]*provisioned by shell/);
     expect((await docker.getImage(image).inspect()).Config.Labels).toMatchObject({ 'org.example.corpus': '01-docker-file-shell' });
@@ -380,7 +383,7 @@ describe('nx g nx-bake:from-packer: the Packer corpus, imported, validated and b
   });
 
   it('09 (docker, two builders): only/except ran the provisioners each builder should, each image under its own tag', async () => {
-    await bakeOf('docker');
+    await bakeOf('p09', 'docker');
     const builds = Object.fromEntries(manifestOf('p09', 'template').builds.map((build: { name: string }) => [build.name, build]));
     expect(builds.bookworm.artifact_id).not.toBe(builds.jammy.artifact_id);
     expect(builds.bookworm.custom_data).toEqual({ tag: 'example/corpus-09:bookworm' });
@@ -391,12 +394,12 @@ describe('nx g nx-bake:from-packer: the Packer corpus, imported, validated and b
   });
 
   it('11 (docker): /corpus-11.txt says "baked by corpus"', async () => {
-    await bakeOf('docker');
+    await bakeOf('p11', 'docker');
     expect((await runInImage(manifestOf('p11', 'docker-debian').builds[0].artifact_id, ['cat', '/corpus-11.txt'])).trim()).toBe('baked by corpus');
   });
 
   it('12 (docker, discard dropped): the uploads and the inline content are in the image, the download in the pipeline folder', async () => {
-    await bakeOf('docker');
+    await bakeOf('p12', 'docker');
     const image = manifestOf('p12', 'upload-download').builds[0].artifact_id;
     expect(await runInImage(image, ['cat', '/etc/corpus-12/berry', '/srv/fruit/strawberry', '/srv/fruit/lemon', '/srv/fruit/receipt'])).toBe(
       ['strawberry', 'strawberry', 'lemon', 'written from content', ''].join('\n'),
@@ -405,12 +408,12 @@ describe('nx g nx-bake:from-packer: the Packer corpus, imported, validated and b
   });
 
   it('13 (docker, ansible): the playbook wrote /srv/app/RELEASE with corpus-13', async () => {
-    await bakeOf('docker');
+    await bakeOf('p13', 'docker');
     expect(await runInImage(manifestOf('p13', 'build').builds[0].artifact_id, ['cat', '/srv/app/RELEASE'])).toBe('corpus-13\n');
   });
 
   it('18 (docker, two sources, push left out): /etc/corpus-18-only only in jammy, /etc/corpus-18-except only in bookworm', async () => {
-    await bakeOf('docker');
+    await bakeOf('p18', 'docker');
     const builds = Object.fromEntries(manifestOf('p18', 'build').builds.map((build: { name: string }) => [build.name, build]));
     expect(builds.bookworm.artifact_id).not.toBe(builds.jammy.artifact_id);
     const files = 'for f in only except; do test -f /etc/corpus-18-$f && echo $f; done';
@@ -428,7 +431,7 @@ describe('nx g nx-bake:from-packer: the Packer corpus, imported, validated and b
   });
 
   it('20 (docker, after the drops): /etc/corpus-20.txt', async () => {
-    await bakeOf('docker');
+    await bakeOf('p20', 'docker');
     expect(await runInImage(manifestOf('p20', 'sbom').builds[0].artifact_id, ['cat', '/etc/corpus-20.txt'])).toBe('sbom\n');
   });
 
@@ -449,20 +452,20 @@ describe('nx g nx-bake:from-packer: the Packer corpus, imported, validated and b
   });
 
   it('10 (fake EC2, ansible): /etc/issue.net from the uploaded banner and /etc/corpus-10.txt', async () => {
-    await bakeOf('ec2');
+    await bakeOf('p10', 'ec2');
     const image = await amiImage('p10', 'template');
     expect(await runInImage(image, ['cat', '/etc/issue.net'])).toBe(readFileSync(join(CORPUS, '10-amazon-ebs-ansible/ansible/files/banner.txt'), 'utf8'));
     expect(await runInImage(image, ['cat', '/etc/corpus-10.txt'])).toBe('ansible ran\n');
   });
 
   it('14 (fake EC2, the data source as source_ami_filter): /tmp/corpus-14.txt names the AMI found', async () => {
-    await bakeOf('ec2');
+    await bakeOf('p14', 'ec2');
     expect(manifestOf('p14', 'build').base.artifacts).toBeDefined();
     expect(await runInImage(await amiImage('p14', 'build'), ['cat', '/tmp/corpus-14.txt'])).toBe('from debian-12-amd64-20240717-1811\n');
   });
 
   it('15 (fake EC2): /etc/corpus-15/build.env and /etc/corpus-15-date', async () => {
-    await bakeOf('ec2');
+    await bakeOf('p15', 'ec2');
     const image = await amiImage('p15', 'build');
     expect(await runInImage(image, ['cat', '/etc/corpus-15/build.env'])).toMatch(/^environment=dev\nbuild=\S+\n$/);
     expect(await runInImage(image, ['cat', '/etc/corpus-15-date'])).toMatch(/^built on \d{4}-\d\d-\d\d\n$/);
