@@ -129,6 +129,8 @@ const TEMPLATES: Template[] = [
       /08-user-vars-var-file\/variables\.json:2: mapped: app_version → var file/,
       /08-user-vars-var-file\/variables\.json:3: secret: api_key: a secret; its value is not copied into the pipeline's var file/,
     ],
+    // One builder: {{build_name}} is its name, not an approximation.
+    notInReport: [/template\.json:27: approximated: \{\{build_name\}\}/],
   },
   {
     pipeline: 'p09',
@@ -139,8 +141,10 @@ const TEMPLATES: Template[] = [
       ':15: mapped: image → the stage\'s from (builder jammy)',
       ':26: mapped: shell only',
       ':31: mapped: shell except',
-      ':40: mapped: docker-tag repository → repository of builder bookworm',
-      ':48: mapped: docker-tag repository → repository of builder jammy',
+      ':39: mapped: docker-tag only: it applies to builder bookworm',
+      ':41: mapped: docker-tag tag → tag of builder bookworm',
+      ':47: mapped: docker-tag only: it applies to builder jammy',
+      ':49: mapped: docker-tag tag → tag of builder jammy',
     ],
   },
   {
