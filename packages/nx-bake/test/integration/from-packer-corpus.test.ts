@@ -335,7 +335,9 @@ describe('nx g nx-bake:from-packer: the Packer corpus, imported, validated and b
       await docker.getImage(BASE_IMAGE).tag({ repo, tag: version });
       createdTags.push(tag);
     }
-    [ec2, digitalOcean] = await Promise.all([startFakeEc2({ statusDelayMs: 200, imageDelayMs: 200 }), startFakeDigitalOcean({ tokens: [DO_TOKEN], activeDelayMs: 300, actionDelayMs: 200 })]);
+    // One after the other: a fake that started is stopped in afterAll even when the next one cannot start.
+    ec2 = await startFakeEc2({ statusDelayMs: 200, imageDelayMs: 200 });
+    digitalOcean = await startFakeDigitalOcean({ tokens: [DO_TOKEN], activeDelayMs: 300, actionDelayMs: 200 });
 
     // The fakes' instances let root in, not Debian's `admin`; and 18's push needs a registry (its import is checked above).
     for (const pipeline of ['p04', 'p10', 'p14']) patch(`pipelines/${pipeline}/pipeline.yaml`, (text) => text.replace(/ssh_username: admin/g, 'ssh_username: root').replace(/user: admin/g, 'user: root'));
