@@ -103,24 +103,33 @@ function readBuilder(node: Node, reader: Reader): TemplateBlock {
 function readBuild(root: Node, builders: TemplateBlock[], reader: Reader): TemplateBuild {
   const provisioners = mapValue(root, 'provisioners');
   const postProcessors = mapValue(root, 'post-processors');
+  const read = (node: Node) => readBlock(node, reader, builderOf(node, builders));
   return {
     sources: builders.map((builder) => builder.name!),
-    provisioners: isSeq(provisioners) ? provisioners.items.map((node) => readBlock(node as Node, reader)) : [],
+    provisioners: isSeq(provisioners) ? provisioners.items.map((node) => read(node as Node)) : [],
     // Each entry is a chain: a name, an object, or a list of them run in sequence.
-    postProcessors: isSeq(postProcessors)
-      ? postProcessors.items.map((entry) => (isSeq(entry) ? entry.items : [entry]).map((node) => readBlock(node as Node, reader)))
-      : [],
+    postProcessors: isSeq(postProcessors) ? postProcessors.items.map((entry) => (isSeq(entry) ? entry.items : [entry]).map((node) => read(node as Node))) : [],
     at: position(reader, root),
   };
 }
 
+/**
+ * The one builder a provisioner or post-processor runs for, when there is one: the template's only
+ * builder, or the one its `only` names. There `{{build_name}}` and `{{build_type}}` are that builder's.
+ */
+function builderOf(node: Node, builders: TemplateBlock[]): { name: string; type: string } | undefined {
+  const only = stringItems(node, 'only');
+  const candidates = only.length > 0 ? builders.filter((builder) => only.includes(builder.name!)) : builders;
+  return candidates.length === 1 ? { name: candidates[0].name!, type: candidates[0].type } : undefined;
+}
+
 /** A provisioner or post-processor (a post-processor may be just its type's name). */
-function readBlock(node: Node, reader: Reader): TemplateBlock {
+function readBlock(node: Node, reader: Reader, builder?: { name: string; type: string }): TemplateBlock {
   const at = position(reader, node);
   if (isScalar(node)) return { type: String(node.value), fields: {}, at };
   const type = String(plain(mapValue(node, 'type')) ?? '');
   const dotFields = type === 'shell' ? EXECUTE_COMMAND_FIELDS : undefined;
-  return { type, fields: readFields(node, reader, { dotFields }, ['type']), at };
+  return { type, fields: readFields(node, reader, { builder, dotFields }, ['type']), at };
 }
 
 function readFields(node: Node, reader: Reader, context: Pick<GoTemplateScope, 'builder' | 'dotFields'>, skip: string[]): Record<string, TemplateField> {

@@ -132,6 +132,37 @@ describe('a Packer JSON template as a pipeline', () => {
     expect(lines(report, 'mapped').filter((line) => line.includes('its base'))).toEqual(["6: builder docker: its base is base's artifact (its Docker tag): from: { stage: base }"]);
   });
 
+  it('tags each builder as the docker-tag whose only/except names it, not every builder as the last one', () => {
+    write('two.json', {
+      builders: [
+        { type: 'docker', name: 'bookworm', image: 'debian:bookworm', commit: true },
+        { type: 'docker', name: 'jammy', image: 'ubuntu:22.04', commit: true },
+      ],
+      'post-processors': [
+        [{ type: 'docker-tag', only: ['bookworm'], repository: 'acme/os', tags: ['bookworm'] }],
+        [{ type: 'docker-tag', except: ['bookworm'], repository: 'acme/os', tags: ['jammy'] }],
+        [{ type: 'docker-push', only: ['nope'] }],
+      ],
+      provisioners: [{ type: 'shell', inline: ['true'] }],
+    });
+    const { document, report } = importJson(['two.json']);
+    expect(document.builders).toEqual({
+      bookworm: { type: 'docker', repository: 'acme/os', tag: 'bookworm' },
+      jammy: { type: 'docker', repository: 'acme/os', tag: 'jammy' },
+    });
+    expect(lines(report, 'mapped').filter((line) => line.includes('docker-'))).toEqual([
+      '20: docker-tag only: it applies to builder bookworm',
+      '23: docker-tag repository → repository of builder bookworm',
+      '24: docker-tag tag → tag of builder bookworm',
+      '32: docker-tag except: it applies to builder jammy',
+      '35: docker-tag repository → repository of builder jammy',
+      '36: docker-tag tag → tag of builder jammy',
+      '44: docker-push only: it applies to no Docker builder',
+      '42: docker-push → push: true on no Docker builder',
+    ]);
+    expect(lines(report, 'dropped')).toEqual(['44: docker-push only: no Docker builder nope in this build']);
+  });
+
   it('reports a JSON syntax error at its line and column', () => {
     write('bad.json', '{\n  "builders": [\n    { "type": "docker", }\n  ]\n}\n');
     expect(() => readJsonTemplate(join(dir, 'bad.json'))).toThrow(/bad\.json:3:\d+: /);

@@ -9,9 +9,11 @@ const DOCKER_PUSH_LOGIN = ['login', 'login_server', 'login_username', 'login_pas
  * builder's tag and push (its `repository`, `tag`, `push` and `login_*` fields). The rest are dropped.
  */
 export function mapPostProcessors(chains: TemplateBlock[][], builders: MappedBuilder[], report: Report): void {
-  const docker = builders.filter((builder) => builder.type === 'docker');
+  const allDocker = builders.filter((builder) => builder.type === 'docker');
   for (const processor of chains.flat()) {
     const field = (name: string) => processor.fields[name];
+    // Packer runs a post-processor with `only`/`except` on those builders' artifacts alone.
+    const docker = processor.type === 'docker-tag' || processor.type === 'docker-push' ? selected(processor, allDocker, report) : allDocker;
     switch (processor.type) {
       case 'manifest':
         report.mapped(processor.at, 'manifest: every stage writes a Packer-shaped manifest, dist/<pipeline>/<stage>/manifest.json, as the bake’s cached output');
@@ -31,7 +33,7 @@ export function mapPostProcessors(chains: TemplateBlock[][], builders: MappedBui
         if (tagList.length > 0) report.mapped((field('tags') ?? field('tag'))!.at, `docker-tag tag → tag of ${names(docker)}`);
         if (tagList.length > 1) report.dropped((field('tags') ?? field('tag'))!.at, `docker-tag: only the first tag (${String(tagList[0])}) is kept; a stage's image has one tag`);
         for (const [name, { at }] of Object.entries(processor.fields)) {
-          if (!['repository', 'tag', 'tags'].includes(name)) report.dropped(at, `docker-tag ${name}: not needed (nx-bake tags the image it commits)`);
+          if (!['repository', 'tag', 'tags', 'only', 'except'].includes(name)) report.dropped(at, `docker-tag ${name}: not needed (nx-bake tags the image it commits)`);
         }
         break;
       }
@@ -42,13 +44,28 @@ export function mapPostProcessors(chains: TemplateBlock[][], builders: MappedBui
         }
         report.mapped(processor.at, `docker-push → push: true on ${names(docker)}`);
         for (const [name, { at }] of Object.entries(processor.fields)) {
-          if (!DOCKER_PUSH_LOGIN.includes(name)) report.dropped(at, `docker-push ${name}: not a field of nx-bake's push`);
+          if (!DOCKER_PUSH_LOGIN.includes(name) && name !== 'only' && name !== 'except') report.dropped(at, `docker-push ${name}: not a field of nx-bake's push`);
         }
         break;
       default:
         report.dropped(processor.at, `post-processor ${processor.type}: nx-bake has no post-processors beyond the manifest and the Docker builder's tag and push`);
     }
   }
+}
+
+/** The builders a post-processor's `only`/`except` leave it (Packer's names: JSON `name`, HCL2 `type.name`, `source.` or not). */
+function selected(processor: TemplateBlock, builders: MappedBuilder[], report: Report): MappedBuilder[] {
+  let kept = builders;
+  for (const name of ['only', 'except'] as const) {
+    const field = processor.fields[name];
+    if (!field) continue;
+    const listed = (Array.isArray(field.value) ? field.value : [field.value]).map((entry) => String(entry).replace(/^source\./, ''));
+    const matches = (builder: MappedBuilder) => listed.some((entry) => entry === builder.block.name || entry === builder.key);
+    for (const entry of listed) if (!builders.some((builder) => entry === builder.block.name || entry === builder.key)) report.dropped(field.at, `${processor.type} ${name}: no Docker builder ${entry} in this build`);
+    kept = kept.filter((builder) => (name === 'only' ? matches(builder) : !matches(builder)));
+    report.mapped(field.at, `${processor.type} ${name}: it applies to ${names(kept)}`);
+  }
+  return kept;
 }
 
 function names(builders: MappedBuilder[]): string {
