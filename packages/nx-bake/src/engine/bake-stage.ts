@@ -162,6 +162,8 @@ async function adoptOrBuild(bake: Bake, builder: PreparedBuilder, journal: RunJo
         ...prepared.redactor.redactValue(builder.stage.tags),
         'nx-bake.pipeline': pipeline.name,
         'nx-bake.stage': stage.name,
+        // A stage's builders share its fingerprint: two of one type tell their artifacts apart by this.
+        'nx-bake.builder': builder.name,
         'nx-bake.fingerprint': fingerprint.value,
         'nx-bake.base': builder.baseImage,
         'nx-bake.run': runId,

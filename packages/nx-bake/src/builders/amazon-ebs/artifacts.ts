@@ -32,7 +32,7 @@ export function amiArtifact(builderName: string, config: Pick<AmazonEbsBuilderCo
   };
 }
 
-/** Whether every AMI of a recorded artifact still exists, is available and carries its stage and fingerprint. */
+/** Whether every AMI of a recorded artifact still exists, is available and carries its stage, builder and fingerprint. */
 export async function verifyAmi(ec2: Ec2Clients, config: AmazonEbsBuilderConfig, artifact: string, query: ArtifactQuery): Promise<boolean> {
   const amis = amisOf(artifact, config.region);
   if (amis.length === 0) return false;
@@ -42,20 +42,21 @@ export async function verifyAmi(ec2: Ec2Clients, config: AmazonEbsBuilderConfig,
       throw error;
     });
     const tags = tagMap(image?.Tags);
-    if (image?.State !== 'available' || tags[LABEL.fingerprint] !== query.fingerprint || tags[LABEL.stage] !== query.stage || tags[LABEL.pipeline] !== query.pipeline) return false;
+    const identity = fingerprintIdentity(query);
+    if (image?.State !== 'available' || Object.entries(identity).some(([key, value]) => tags[key] !== value)) return false;
   }
   return true;
 }
 
-export function fingerprintQuery(query: Pick<ArtifactQuery, 'pipeline' | 'stage' | 'fingerprint'>): DescribeImagesCommandInput {
+/** The tags that make an AMI this stage's build by this builder: a stage's builders share its fingerprint. */
+function fingerprintIdentity(query: Pick<ArtifactQuery, 'pipeline' | 'stage' | 'builderName' | 'fingerprint'>): Record<string, string> {
+  return { [LABEL.fingerprint]: query.fingerprint, [LABEL.stage]: query.stage, [LABEL.builder]: query.builderName, [LABEL.pipeline]: query.pipeline };
+}
+
+export function fingerprintQuery(query: Pick<ArtifactQuery, 'pipeline' | 'stage' | 'builderName' | 'fingerprint'>): DescribeImagesCommandInput {
   return {
     Owners: ['self'],
-    Filters: [
-      { Name: `tag:${LABEL.fingerprint}`, Values: [query.fingerprint] },
-      { Name: `tag:${LABEL.stage}`, Values: [query.stage] },
-      { Name: `tag:${LABEL.pipeline}`, Values: [query.pipeline] },
-      { Name: 'state', Values: ['available'] },
-    ],
+    Filters: [...Object.entries(fingerprintIdentity(query)).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })), { Name: 'state', Values: ['available'] }],
   };
 }
 

@@ -57,12 +57,13 @@ describe('temporary resources', () => {
 });
 
 describe('adoption', () => {
-  it('looks for the account\'s available AMIs by fingerprint, stage and pipeline tags', () => {
-    expect(fingerprintQuery({ pipeline: 'images', stage: 'app-base', fingerprint: 'f00d' })).toEqual({
+  it('looks for the account\'s available AMIs by fingerprint, stage, builder and pipeline tags', () => {
+    expect(fingerprintQuery({ pipeline: 'images', stage: 'app-base', builderName: 'jammy', fingerprint: 'f00d' })).toEqual({
       Owners: ['self'],
       Filters: [
         { Name: 'tag:nx-bake.fingerprint', Values: ['f00d'] },
         { Name: 'tag:nx-bake.stage', Values: ['app-base'] },
+        { Name: 'tag:nx-bake.builder', Values: ['jammy'] },
         { Name: 'tag:nx-bake.pipeline', Values: ['images'] },
         { Name: 'state', Values: ['available'] },
       ],

@@ -6,12 +6,13 @@ export { buildName } from '../shared/build-name';
 
 /**
  * EC2 tags are key/value pairs, so nx-bake's labels are tags as they are (`nx-bake.pipeline`, `.stage`,
- * `.fingerprint`, `.base`, `.run`). Adoption finds an AMI by its fingerprint tag; a leak sweep finds a killed
+ * `.builder`, `.fingerprint`, `.base`, `.run`). Adoption finds an AMI by its fingerprint tag; a leak sweep finds a killed
  * run's instances, key pairs and groups by their run tag.
  */
 export const LABEL = {
   pipeline: 'nx-bake.pipeline',
   stage: 'nx-bake.stage',
+  builder: 'nx-bake.builder',
   fingerprint: 'nx-bake.fingerprint',
   base: 'nx-bake.base',
   run: 'nx-bake.run',

@@ -3,6 +3,7 @@ import { snapshotAction, snapshotTags, tagImageRequests } from './snapshot';
 const request = {
   pipeline: 'images',
   stage: 'app',
+  builderName: 'cloud',
   runId: '0123456789abcdef',
   baseImage: 'nyc3:987654',
   labels: { 'nx-bake.fingerprint': 'sha256-ab12' },
@@ -19,11 +20,11 @@ describe('snapshotAction', () => {
 
 describe('snapshotTags', () => {
   it.each([
-    ["from the parent's snapshot", request, ['nx-bake', 'nx-bake:stage:images:app', 'nx-bake:fp:sha256-ab12', 'nx-bake:run:0123456789abcdef', 'nx-bake:base:nyc3:987654']],
+    ["from the parent's snapshot", request, ['nx-bake', 'nx-bake:stage:images:app', 'nx-bake:builder:cloud', 'nx-bake:fp:sha256-ab12', 'nx-bake:run:0123456789abcdef', 'nx-bake:base:nyc3:987654']],
     [
       'from a slug; characters tags cannot hold become _',
-      { ...request, stage: 'os.base', baseImage: 'debian-12-x64', labels: { 'nx-bake.fingerprint': 'sha256/ab+12' } },
-      ['nx-bake', 'nx-bake:stage:images:os_base', 'nx-bake:fp:sha256_ab_12', 'nx-bake:run:0123456789abcdef', 'nx-bake:base:debian-12-x64'],
+      { ...request, stage: 'os.base', builderName: 'nyc.ams', baseImage: 'debian-12-x64', labels: { 'nx-bake.fingerprint': 'sha256/ab+12' } },
+      ['nx-bake', 'nx-bake:stage:images:os_base', 'nx-bake:builder:nyc_ams', 'nx-bake:fp:sha256_ab_12', 'nx-bake:run:0123456789abcdef', 'nx-bake:base:debian-12-x64'],
     ],
   ])('%s', (_case, buildRequest, tags) => {
     expect(snapshotTags(buildRequest)).toStrictEqual(tags);

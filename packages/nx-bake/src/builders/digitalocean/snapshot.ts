@@ -4,7 +4,7 @@ import { ignoreNotFound, type ApiRequest, type DigitalOceanApi } from './api-cli
 import { runDropletAction, transferImage, type DropletAction } from './actions';
 import type { DigitalOceanBuilderConfig } from './config';
 import type { DigitalOceanBuildState } from './state';
-import { artifactId, buildName, fingerprintTag, NX_BAKE_TAG, runTag, stageTag, tag } from './tags';
+import { artifactId, builderTag, buildName, fingerprintTag, NX_BAKE_TAG, runTag, stageTag, tag } from './tags';
 import type { Image } from './types';
 
 /**
@@ -61,8 +61,8 @@ export function snapshotAction(request: Pick<BuildRequest, 'pipeline' | 'stage' 
 }
 
 /** The labels a snapshot carries as tags: the fingerprint tag is what adoption looks for, the base its lineage. */
-export function snapshotTags(request: Pick<BuildRequest, 'pipeline' | 'stage' | 'runId' | 'baseImage' | 'labels'>): string[] {
-  return [NX_BAKE_TAG, stageTag(request.pipeline, request.stage), fingerprintTag(request.labels['nx-bake.fingerprint']), runTag(request.runId), tag('base', request.baseImage)];
+export function snapshotTags(request: Pick<BuildRequest, 'pipeline' | 'stage' | 'builderName' | 'runId' | 'baseImage' | 'labels'>): string[] {
+  return [NX_BAKE_TAG, stageTag(request.pipeline, request.stage), builderTag(request.builderName), fingerprintTag(request.labels['nx-bake.fingerprint']), runTag(request.runId), tag('base', request.baseImage)];
 }
 
 /** Tagging is two calls: create the tag (a no-op when it exists), then attach the image to it. */

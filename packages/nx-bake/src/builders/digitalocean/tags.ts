@@ -17,6 +17,11 @@ export function stageTag(pipeline: string, stage: string): string {
   return tag('stage', `${pipeline}:${stage}`);
 }
 
+/** A stage's builders share its fingerprint: two of one type tell their snapshots apart by this. */
+export function builderTag(builderName: string): string {
+  return tag('builder', builderName);
+}
+
 export function runTag(runId: string): string {
   return tag('run', runId);
 }

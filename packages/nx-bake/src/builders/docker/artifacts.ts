@@ -6,7 +6,7 @@ import { findInRegistry, verifyInRegistry, withRegistryDigest } from './registry
 
 /** The labels every image of a stage build carries, that identify it for adoption and verification. */
 export function identityLabels(query: ArtifactQuery): Record<string, string> {
-  return { 'nx-bake.pipeline': query.pipeline, 'nx-bake.stage': query.stage, 'nx-bake.fingerprint': query.fingerprint };
+  return { 'nx-bake.pipeline': query.pipeline, 'nx-bake.stage': query.stage, 'nx-bake.builder': query.builderName, 'nx-bake.fingerprint': query.fingerprint };
 }
 
 /**
