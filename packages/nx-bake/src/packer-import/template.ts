@@ -73,3 +73,6 @@ export interface PackerVarFile {
   file: string;
   values: Record<string, TemplateField>;
 }
+
+/** The dot of a shell provisioner's `execute_command` (`{{ .Vars }}`, `{{ .Path }}`) in the pipeline's names (shell.ts renders them). */
+export const EXECUTE_COMMAND_FIELDS: Readonly<Record<string, string>> = { Vars: 'vars', Path: 'path' };

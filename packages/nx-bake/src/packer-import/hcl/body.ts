@@ -50,13 +50,23 @@ export function literalBool(value: Translated): boolean | undefined {
   return value.kind === 'scalar' && typeof value.value === 'boolean' ? value.value : undefined;
 }
 
-/** Every attribute and nested block of `body` as a field, in the order written; `skip`: attributes read otherwise. */
-export function readFields(body: SyntaxNode | undefined, scope: Scope, skip: readonly string[] = []): Record<string, TemplateField> {
+/**
+ * Every attribute and nested block of `body` as a field, in the order written; `skip`: attributes read
+ * otherwise; `dotFields`: the attributes whose literal text has Go template fields Packer fills in.
+ */
+export function readFields(
+  body: SyntaxNode | undefined,
+  scope: Scope,
+  skip: readonly string[] = [],
+  dotFields: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
+): Record<string, TemplateField> {
   const { attributes, blocks } = bodyParts(body);
   const fields: Record<string, TemplateField> = {};
   for (const attribute of attributes) {
-    if (skip.includes(attributeParts(attribute).name)) continue;
-    fields[attributeParts(attribute).name] = { value: toTemplateValue(translateAttribute(attribute, scope)), at: positionOf(scope, attribute) };
+    const { name } = attributeParts(attribute);
+    if (skip.includes(name)) continue;
+    const attributeScope = dotFields[name] ? { ...scope, dotFields: dotFields[name] } : scope;
+    fields[name] = { value: toTemplateValue(translateAttribute(attribute, attributeScope)), at: positionOf(scope, attribute) };
   }
   const byType = new Map<string, SyntaxNode[]>();
   for (const block of blocks) {

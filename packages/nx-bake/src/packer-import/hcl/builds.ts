@@ -2,7 +2,7 @@
  * `build` blocks: the sources they run (by `sources` and by build-level `source` blocks), their provisioners
  * and post-processor chains. Build-level `source` blocks that rename a source become builders of their own.
  */
-import type { TemplateBlock, TemplateBuild, TemplateField, TemplateValue } from '../template';
+import { EXECUTE_COMMAND_FIELDS, type TemplateBlock, type TemplateBuild, type TemplateField, type TemplateValue } from '../template';
 import { attributeParts, blockHeader, bodyOf, readFields, translateAttribute } from './body';
 import type { SyntaxNode } from './parser';
 import { namedChildren, note, positionOf, type Scope } from './scope';
@@ -26,7 +26,7 @@ function sourceFilters(fields: Record<string, TemplateField>): void {
 
 function readPluginBlock(block: SyntaxNode, scope: Scope): TemplateBlock {
   const [type] = blockHeader(block).labels;
-  const fields = readFields(bodyOf(block), scope);
+  const fields = readFields(bodyOf(block), scope, [], type === 'shell' ? { execute_command: EXECUTE_COMMAND_FIELDS } : {});
   sourceFilters(fields);
   return { type, fields, at: positionOf(scope, block) };
 }

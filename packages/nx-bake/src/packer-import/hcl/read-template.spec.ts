@@ -371,3 +371,27 @@ describe('readHclTemplate: an amazon-ami data source', () => {
     ]);
   });
 });
+
+describe("readHclTemplate: a shell provisioner's execute_command", () => {
+  it('has Packer’s {{ .Path }} and {{ .Vars }} as the pipeline’s path and vars; other fields and other text keep their braces', async () => {
+    const dir = templateFolder({
+      't.pkr.hcl': dedent(`
+        source "docker" "a" {
+          image = "debian"
+        }
+        build {
+          sources = ["source.docker.a"]
+          provisioner "shell" {
+            execute_command = "chmod +x {{ .Path }}; sudo env {{ .Vars }} {{.Path}} {{ .Other }} \${var.flag}"
+            inline          = ["echo '{{ .Path }}'"]
+          }
+        }
+      `),
+    });
+    const template = await readHclTemplate(join(dir, 't.pkr.hcl'));
+    expect(values(template.builds[0].provisioners[0])).toEqual({
+      execute_command: 'chmod +x {{ path }}; sudo env {{ vars }} {{ path }}{% raw %} {{ .Other }} {% endraw %}{{ var.flag }}',
+      inline: ["{% raw %}echo '{{ .Path }}'{% endraw %}"],
+    });
+  });
+});

@@ -28,6 +28,8 @@ export interface Scope {
   locals: Map<string, LocalDefinition>;
   /** Variables' values at import, for what is worked out then (for expressions). */
   variableValues: Map<string, VariableValue>;
+  /** Go template fields (`{{ .Path }}`) Packer fills in the literal text of the field being read, as pipeline names. */
+  dotFields?: Readonly<Record<string, string>>;
   /** The names a for expression binds, while its body is translated. */
   bindings?: ReadonlyMap<string, Translated>;
   /** Locals being inlined right now: a local that refers to itself is noted, not followed forever. */

@@ -99,9 +99,19 @@ function stripped(pieces: Piece[]): Piece[] {
   return result;
 }
 
+/** Literal text, with the Go template fields Packer fills in there (a shell's `{{ .Path }}`) as pipeline names. */
+function literalParts(text: string, scope: Scope): StringPart[] {
+  if (!scope.dotFields) return [{ text }];
+  const dotFields = scope.dotFields;
+  return text.split(/(\{\{\s*\.[A-Za-z]+\s*\}\})/).map((part): StringPart => {
+    const name = /^\{\{\s*\.([A-Za-z]+)\s*\}\}$/.exec(part)?.[1];
+    return name !== undefined && name in dotFields ? { expression: dotFields[name], operand: true } : { text: part };
+  });
+}
+
 function partsOf(pieces: Piece[], decode: (raw: string) => string, scope: Scope): StringPart[] {
   return pieces.flatMap((piece): StringPart[] => {
-    if ('text' in piece) return [{ text: decode(piece.text) }];
+    if ('text' in piece) return literalParts(decode(piece.text), scope);
     if ('directive' in piece) {
       note(scope, piece.directive, 'approximated', `template directive ${JSON.stringify(piece.directive.text.split('\n')[0])} kept as literal text: pipelines have no %{ if } / %{ for }`);
       return [{ text: piece.directive.text }];

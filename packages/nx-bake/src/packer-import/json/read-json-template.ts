@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import type { SourcePosition } from '../../pipeline/types';
 import { Notes } from '../notes';
-import type { PackerTemplate, PackerVarFile, TemplateBlock, TemplateBuild, TemplateField, TemplateValue, TemplateVariable } from '../template';
+import { EXECUTE_COMMAND_FIELDS, type PackerTemplate, type PackerVarFile, type TemplateBlock, type TemplateBuild, type TemplateField, type TemplateValue, type TemplateVariable } from '../template';
 import { translateGoTemplate, type GoTemplateScope } from './go-template';
 
 /** Where a node is and how its strings are translated. */
@@ -12,9 +12,6 @@ interface Reader {
   notes: Notes;
   env: Set<string>;
 }
-
-/** The dot of a shell provisioner's `execute_command`, in the pipeline's names (shell.ts renders them). */
-const EXECUTE_COMMAND_FIELDS = { Vars: 'vars', Path: 'path' };
 
 /**
  * A Packer JSON template. JSON is YAML, so the `yaml` parser that reads pipelines reads it too, and keeps
