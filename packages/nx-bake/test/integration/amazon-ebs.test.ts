@@ -63,7 +63,7 @@ describe('nx run <pipeline>:bake with the amazon-ebs builder (against the fake E
     for (const stage of ['only', 'child']) {
       const manifest = manifestOf('ebs', stage);
       const image = ownAmis(fake, 'us-east-1').find((candidate) => `us-east-1:${candidate.ImageId}` === manifest.builds[0].artifact_id)!;
-      expect(tagsOf(image)).toMatchObject({ team: 'web', 'nx-bake.pipeline': 'ebs', 'nx-bake.stage': stage, 'nx-bake.fingerprint': manifest.fingerprint, 'nx-bake.run': manifest.last_run_uuid });
+      expect(tagsOf(image)).toMatchObject({ team: 'web', 'nx-bake.pipeline': 'ebs', 'nx-bake.stage': stage, 'nx-bake.builder': 'aws', 'nx-bake.fingerprint': manifest.fingerprint, 'nx-bake.run': manifest.last_run_uuid });
       const snapshotId = image.BlockDeviceMappings[0].Ebs.SnapshotId;
       const snapshot = regionState(fake, 'us-east-1').snapshots.find((candidate) => candidate.SnapshotId === snapshotId)!;
       expect(tagsOf(snapshot)).toMatchObject({ backup: 'no', 'nx-bake.fingerprint': manifest.fingerprint });

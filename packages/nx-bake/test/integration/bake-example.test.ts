@@ -61,6 +61,7 @@ describe('nx run images:bake (the example, for real)', () => {
     expect(image.Config.Labels).toMatchObject({
       'nx-bake.pipeline': 'images',
       'nx-bake.stage': 'app',
+      'nx-bake.builder': 'local',
       'nx-bake.fingerprint': app.fingerprint,
       'nx-bake.base': appBase.builds[0].artifact_id,
       layer: 'app',

@@ -55,7 +55,7 @@ describe('nx run images:bake --only=cloud (DigitalOcean, against the fake cloud)
     for (const stage of ['os-base', 'app-base', 'app']) {
       const manifest = manifestOf(stage);
       const { image } = await api.get<{ image: { tags: string[] } }>(`/v2/images/${manifest.builds[0].artifact_id.split(':')[1]}`);
-      expect(image.tags).toEqual(expect.arrayContaining(['nx-bake', `nx-bake:stage:images:${stage}`, `nx-bake:fp:${manifest.fingerprint}`]));
+      expect(image.tags).toEqual(expect.arrayContaining(['nx-bake', `nx-bake:stage:images:${stage}`, 'nx-bake:builder:cloud', `nx-bake:fp:${manifest.fingerprint}`]));
     }
   });
 

@@ -54,6 +54,7 @@ function labelsOf(stage: string): Record<string, string> {
   return {
     'nx-bake.pipeline': 'itest',
     'nx-bake.stage': stage,
+    'nx-bake.builder': 'local',
     'nx-bake.fingerprint': `fp-${stage}-${RUN_ID}`,
     'nx-bake.base': BASE_IMAGE,
     'nx-bake.run': RUN_ID,

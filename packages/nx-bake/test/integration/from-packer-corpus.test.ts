@@ -368,7 +368,6 @@ describe('nx g nx-bake:from-packer: the Packer corpus, imported, validated and b
     for (const image of ours.sort((a, b) => b.Created - a.Created)) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
     for (const tag of createdTags) await docker.getImage(tag).remove({ noprune: true }).catch(() => undefined);
     workspace?.remove();
-    console.log(`from-packer corpus: ${((Date.now() - started) / 1000).toFixed(1)}s`);
   });
 
   describe.each(TEMPLATES)('$slug', (template) => {
