@@ -119,6 +119,7 @@ function prepareBuilder(prepared: PreparedStage, entry: StageBuilder, baseImage:
   const context = templateContext({
     pipeline,
     stage,
+    builder: entry,
     variables: prepared.variables.values,
     baseArtifactId: baseImage,
     gitCommit: prepared.gitCommit,

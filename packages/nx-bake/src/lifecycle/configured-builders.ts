@@ -22,7 +22,7 @@ export function configuredBuilders(pipeline: Pipeline, inputs: LifecycleInputs):
   const found = new Map<string, ConfiguredBuilder>();
   for (const stage of pipeline.stages) {
     for (const entry of selectBuilders(stage, inputs.only).filter((candidate) => !found.has(candidate.name))) {
-      const context = templateContext({ pipeline, stage, variables: variables.values, baseArtifactId: '', buildTime: new Date(), runId: 'lifecycle', env, workspaceRoot: inputs.workspaceRoot });
+      const context = templateContext({ pipeline, stage, builder: entry, variables: variables.values, baseArtifactId: '', buildTime: new Date(), runId: 'lifecycle', env, workspaceRoot: inputs.workspaceRoot });
       found.set(entry.name, configureBuilder(pipeline, stage, entry, context));
     }
   }

@@ -94,6 +94,14 @@ describe('templates', () => {
       const where = { pipeline, path: ['stages', 0, 'provisioners', 0, 'vars', 'motd'] };
       expect(problems(() => renderValue('{{ base.artifact_id }}', bare, where))).toEqual([`${AT}: undefined variable 'base' in template${RAW}`]);
       expect(problems(() => renderValue('{{ git.commit }}', bare, where))).toEqual([`${AT}: undefined variable 'git' in template${RAW}`]);
+      expect(problems(() => renderValue('{{ builder.name }}', bare, where))).toEqual([`${AT}: undefined variable 'builder' in template${RAW}`]);
+    });
+
+    it("names the build's builder: its name and type", () => {
+      const stage = pipeline.stages[1];
+      const withBuilder = templateContext({ pipeline, stage, builder: stage.builders[0], variables: {}, buildTime: BUILD_TIME, runId: 'r', env: {} });
+      const where = { pipeline, path: ['stages', 0, 'provisioners', 0, 'vars', 'motd'] };
+      expect(renderValue('{{ builder.name }}/{{ builder.type }}', withBuilder, where)).toBe(`${stage.builders[0].name}/${stage.builders[0].config.type}`);
     });
 
     it('passes Ansible/Jinja expressions through a raw block untouched', () => {

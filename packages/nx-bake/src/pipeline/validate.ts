@@ -62,7 +62,8 @@ export function validateParsedPipeline(target: ParsedPipelineFile, options: Vali
       values = resolveVariables(pipeline, { vars: options.vars, varFiles: options.varFiles, env: options.env, workspaceRoot }).values;
     } catch (error) {
       if (!(error instanceof PipelineError)) throw error;
-      diagnostics.push(...error.diagnostics);
+      const known = new Set(diagnostics.map((diagnostic) => JSON.stringify(diagnostic)));
+      diagnostics.push(...error.diagnostics.filter((diagnostic) => !known.has(JSON.stringify(diagnostic))));
       // Go on with placeholders, so templates are still checked for undefined names.
       values = Object.fromEntries(
         Object.entries(pipeline.variables).map(([name, definition]) => [name, definition.vault ? vaultPlaceholder(kvReference(definition.vault)) : (definition.default ?? '')]),
@@ -81,27 +82,32 @@ function templateDiagnostics(pipeline: Pipeline, values: Record<string, unknown>
       run();
     } catch (error) {
       if (!(error instanceof PipelineError)) throw error;
-      diagnostics.push(...error.diagnostics);
+      const known = new Set(diagnostics.map((diagnostic) => JSON.stringify(diagnostic)));
+      diagnostics.push(...error.diagnostics.filter((diagnostic) => !known.has(JSON.stringify(diagnostic))));
     }
   };
   for (const stage of pipeline.stages) {
-    const context = templateContext({
-      pipeline,
-      stage,
-      variables: values,
-      baseArtifactId: 'validate-base-image',
-      gitCommit: '0000000000000000000000000000000000000000',
-      buildTime: new Date(),
-      runId: 'validate',
-      env: options.env,
-      workspaceRoot: options.workspaceRoot,
-      vault: placeholderVault,
-    });
-    collect(() => renderStage(pipeline, stage, context));
-    for (const provisioner of stage.provisioners) {
-      if (provisioner.type !== 'ansible' || !provisioner.vars_template || isTemplate(provisioner.vars_template)) continue;
-      const file = resolve(options.workspaceRoot, pipeline.dir, provisioner.vars_template);
-      if (existsSync(file)) collect(() => renderTemplateFile(file, context, { workspaceRoot: options.workspaceRoot }));
+    // Rendered once for each builder, as a bake renders it (`builder.name` differs); an error shows once.
+    for (const builder of stage.builders.length > 0 ? stage.builders : [undefined]) {
+      const context = templateContext({
+        pipeline,
+        stage,
+        builder,
+        variables: values,
+        baseArtifactId: 'validate-base-image',
+        gitCommit: '0000000000000000000000000000000000000000',
+        buildTime: new Date(),
+        runId: 'validate',
+        env: options.env,
+        workspaceRoot: options.workspaceRoot,
+        vault: placeholderVault,
+      });
+      collect(() => renderStage(pipeline, stage, context));
+      for (const provisioner of stage.provisioners) {
+        if (provisioner.type !== 'ansible' || !provisioner.vars_template || isTemplate(provisioner.vars_template)) continue;
+        const file = resolve(options.workspaceRoot, pipeline.dir, provisioner.vars_template);
+        if (existsSync(file)) collect(() => renderTemplateFile(file, context, { workspaceRoot: options.workspaceRoot }));
+      }
     }
   }
   return diagnostics;

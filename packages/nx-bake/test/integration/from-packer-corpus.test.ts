@@ -430,13 +430,16 @@ describe('nx g nx-bake:from-packer: the Packer corpus, imported, validated and b
     expect(await runInImage(manifestOf('p13', 'build').builds[0].artifact_id, ['cat', '/srv/app/RELEASE'])).toBe('corpus-13\n');
   });
 
-  it('18 (docker, two sources, push left out): /etc/corpus-18-only only in jammy, /etc/corpus-18-except only in bookworm', async () => {
+  it('18 (docker, two sources, push left out): /etc/corpus-18-only only in jammy, /etc/corpus-18-except only in bookworm, each its own source.name', async () => {
     await bakeOf('p18', 'docker');
     const builds = buildsOf('p18', 'build');
     await expectOwnImages('p18', builds);
     const files = 'for f in only except; do test -f /etc/corpus-18-$f && echo $f; done';
     expect((await runInImage(builds.jammy.artifact_id, ['sh', '-c', files])).trim()).toBe('only');
     expect((await runInImage(builds.bookworm.artifact_id, ['sh', '-c', files])).trim()).toBe('except');
+    // `${source.name}` is each build's own source.
+    expect(await runInImage(builds.jammy.artifact_id, ['cat', '/etc/corpus-18-source'])).toBe('jammy\n');
+    expect(await runInImage(builds.bookworm.artifact_id, ['cat', '/etc/corpus-18-source'])).toBe('bookworm\n');
   });
 
   it('19 (docker, folder template, --varFile): /etc/corpus-19/app.conf holds port=9090, and the image exposes it', async () => {

@@ -395,3 +395,27 @@ describe("readHclTemplate: a shell provisioner's execute_command", () => {
     });
   });
 });
+
+describe('readHclTemplate: source.name in a build of several sources', () => {
+  it("is each build's builder, builder.name and builder.type, without a note", async () => {
+    const dir = templateFolder({
+      't.pkr.hcl': dedent(`
+        source "docker" "bookworm" {
+          image = "debian:bookworm"
+        }
+        source "docker" "jammy" {
+          image = "ubuntu:22.04"
+        }
+        build {
+          sources = ["source.docker.bookworm", "source.docker.jammy"]
+          provisioner "shell" {
+            inline = ["echo \${source.name} \${source.type} > /etc/source"]
+          }
+        }
+      `),
+    });
+    const template = await readHclTemplate(join(dir, 't.pkr.hcl'));
+    expect(values(template.builds[0].provisioners[0])).toEqual({ inline: ['echo {{ builder.name }} {{ builder.type }} > /etc/source'] });
+    expect(template.notes).toEqual([]);
+  });
+});

@@ -67,16 +67,14 @@ function inlineLocal(name: string, at: SyntaxNode, scope: Scope): Translated {
   return translateExpression(local.expression, { ...scope, file: local.file, inlining: new Set([...scope.inlining, name]) });
 }
 
-/** `source.name` / `source.type`: literals of the source being built (the first one where a build has several). */
+/** `source.name` / `source.type`: a literal of the source being built; in a build of several, each build's builder. */
 function sourceAttribute(attribute: 'name' | 'type', at: SyntaxNode, scope: Scope): Translated {
   const { source } = scope;
   if (!source) {
     note(scope, at, 'dropped', `source.${attribute} is used outside a build: it became the empty string`);
     return EMPTY_STRING;
   }
-  if (attribute === 'name' || source.ofSeveral) {
-    const which = source.ofSeveral ? ` of the first source (${source.type}.${source.name}); packer gives each source its own` : '';
-    note(scope, at, 'approximated', `source.${attribute} became the literal ${JSON.stringify(source[attribute])}${which}`);
-  }
+  if (source.ofSeveral) return expression(`builder.${attribute}`);
+  if (attribute === 'name') note(scope, at, 'approximated', `source.name became the literal ${JSON.stringify(source.name)}`);
   return text(source[attribute]);
 }

@@ -48,11 +48,11 @@ describe("Packer's Go templates as Nunjucks", () => {
     ]);
   });
 
-  it('names the builder for build_name and build_type, or takes the stage’s name with a note', () => {
+  it('names the builder for build_name and build_type, or leaves them to each build’s builder', () => {
     expect(translate('{{build_name}}-{{build_type}}', { builder: { name: 'web', type: 'docker' } }).text).toBe('web-docker');
-    const outside = translate('out/{{build_name}}');
-    expect(outside.text).toBe('out/{{ stage.name }}');
-    expect(outside.notes[0]).toMatchObject({ kind: 'approximated' });
+    const outside = translate('out/{{build_name}}-{{build_type}}');
+    expect(outside.text).toBe('out/{{ builder.name }}-{{ builder.type }}');
+    expect(outside.notes).toEqual([]);
   });
 
   it('reports a function without a counterpart and leaves it out', () => {

@@ -124,8 +124,8 @@ function translateCommand(command: Token[], piped: string | undefined, action: s
     case 'build_name':
     case 'build_type':
       if (scope.builder) return stringLiteral(name === 'build_name' ? scope.builder.name : scope.builder.type);
-      scope.notes.approximated(scope.at, `{{${action}}}: a stage's builds are told apart by the stage, so it is the stage's name`);
-      return 'stage.name';
+      // Where several builders run it, each build renders it with its own builder.
+      return name === 'build_name' ? 'builder.name' : 'builder.type';
     case 'clean_resource_name':
     case 'lower':
     case 'upper':

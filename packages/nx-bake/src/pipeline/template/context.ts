@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import { sourceOf } from '../positions';
-import type { Pipeline, Stage } from '../types';
+import type { Pipeline, Stage, StageBuilder } from '../types';
 import type { VaultResolver } from '../vault-reference';
 
 export interface TemplateContext {
   var: Record<string, unknown>;
   pipeline: { name: string };
   stage?: { name: string };
+  /** The builder of this build (a stage with several builders builds once with each). */
+  builder?: { name: string; type: string };
   /** The base image of the stage: the upstream stage's artifact ID or the external image reference. */
   base?: { artifact_id: string };
   git?: { commit: string };
@@ -25,6 +27,8 @@ export interface TemplateContextOptions {
   /** Resolved variable values (see `resolveVariables`). */
   variables: Record<string, unknown>;
   stage?: Stage | string;
+  /** Without it, `builder.name` and `builder.type` are undefined (an error when a template uses them). */
+  builder?: StageBuilder;
   /** Without it, `base.artifact_id` is undefined (an error when a template uses it). */
   baseArtifactId?: string;
   /** Without it, `git.commit` is undefined (an error when a template uses it). */
@@ -58,6 +62,7 @@ export function templateContext(options: TemplateContextOptions): TemplateContex
   if (options.stage !== undefined) {
     context.stage = { name: typeof options.stage === 'string' ? options.stage : options.stage.name };
   }
+  if (options.builder !== undefined) context.builder = { name: options.builder.name, type: options.builder.config.type };
   if (options.baseArtifactId !== undefined) context.base = { artifact_id: options.baseArtifactId };
   if (options.gitCommit !== undefined) context.git = { commit: options.gitCommit };
   if (options.vault !== undefined) context.vault = options.vault;

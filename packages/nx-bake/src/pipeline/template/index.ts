@@ -5,7 +5,7 @@
  * - Strict: any name that is not in the context is an error (`undefined variable 'var.nope' in
  *   template`), reported at the position of the string in the pipeline file. So is reading it through
  *   `default(...)` or `is defined`; test for an optional key with `{% if "key" in var.some_map %}`.
- * - Context: `var`, `pipeline.name`, `stage.name`, `base.artifact_id`, `git.commit`,
+ * - Context: `var`, `pipeline.name`, `stage.name`, `builder.name`/`builder.type`, `base.artifact_id`, `git.commit`,
  *   `build.timestamp` / `build.run_id`, `env` (only the names listed in the pipeline's `env:`),
  *   `template_dir` (absolute pipeline folder).
  * - Functions, usable as globals and as filters (as Packer users expect): `isotime(format?)` (Go
