@@ -5,14 +5,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ImportNote, PackerTemplate, TemplateBlock, TemplateBuild, TemplateVariable } from '../template';
-import { attributeParts, blockHeader, bodyOf, bodyParts, literalBool, readFields, translateAttribute } from './body';
+import { attributeParts, blockHeader, bodyOf, bodyParts, literalBool, readFields } from './body';
 import { readBuildBlock } from './builds';
 import { sourceAmiFilterFromData, type DataSource } from './data-sources';
 import { translateExpression } from './expressions';
 import { parseHcl, type SyntaxNode } from './parser';
 import { note, positionOf, type LocalDefinition, type Scope, type VariableValue } from './scope';
-import { toTemplateValue } from './translated';
-import { varFileAttributes } from './read-var-file';
+import { applyAutoVarFile, collectVariableDefaults, readAutoVarFiles } from './variable-values';
 import { readVariableBlock, readVariablesBlock } from './variables';
 
 interface ParsedFile {
@@ -101,42 +100,6 @@ export async function readHclTemplate(path: string): Promise<PackerTemplate> {
   const template: PackerTemplate = { file: files[0].file, syntax: 'hcl2', variables, builders, builds, env: [...env].sort(), notes };
   if (description !== undefined) template.description = description;
   return template;
-}
-
-interface AutoVarFile {
-  name: string;
-  file: string;
-  attributes: SyntaxNode[];
-}
-
-/** A folder's `*.auto.pkrvars.hcl`, which Packer loads without being asked, in name order. */
-async function readAutoVarFiles(folder: string): Promise<AutoVarFile[]> {
-  const names = (await readdir(folder)).filter((name) => name.endsWith('.auto.pkrvars.hcl')).sort();
-  return Promise.all(names.map(async (name) => ({ name, file: join(folder, name), attributes: await varFileAttributes(join(folder, name)) })));
-}
-
-/** An auto var file's values become the variables' defaults. */
-function applyAutoVarFile({ name, attributes }: AutoVarFile, variables: TemplateVariable[], scope: Scope): void {
-  for (const attribute of attributes) {
-    const variableName = attributeParts(attribute).name;
-    const variable = variables.find((candidate) => candidate.name === variableName);
-    if (!variable) {
-      note(scope, attribute, 'dropped', `${name} sets ${variableName}, which no variable block declares`);
-      continue;
-    }
-    Object.assign(variable, { default: toTemplateValue(translateAttribute(attribute, scope)), required: false });
-    note(scope, attribute, 'approximated', `${variableName} in ${name} (which packer loads from the folder) became the variable's default`);
-  }
-}
-
-/** `variable "a" { default = ... }` and `variables { a = ... }`: the values for-expressions are unrolled with. */
-function collectVariableDefaults(block: SyntaxNode, scope: Scope, values: Map<string, VariableValue>): void {
-  const { type, labels } = blockHeader(block);
-  for (const attribute of bodyParts(bodyOf(block)).attributes) {
-    const { name, value } = attributeParts(attribute);
-    if (type === 'variables') values.set(name, { expression: value, file: scope.file, origin: 'default' });
-    else if (name === 'default') values.set(labels[0], { expression: value, file: scope.file, origin: 'default' });
-  }
 }
 
 /** `locals { a = ... }` and `local "a" { expression = ..., sensitive = true }`. */
