@@ -91,6 +91,12 @@ describe('validatePipeline', () => {
     ]);
   });
 
+  it('renders a stage once for each builder (builder.name is known), an error they share reported once', () => {
+    expect(problems(() => validatePipeline({ workspaceRoot: FIXTURES, pipelineFile: fixture('two-builders'), env: {} }))).toEqual([
+      "pipelines/two-builders/pipeline.yaml:14:13: undefined variable 'var.nope' in template",
+    ]);
+  });
+
   it('reports the errors of a vars_template file at its own line:col', () => {
     expect(
       problems(() => validatePipeline({ workspaceRoot: FIXTURES, pipelineFile: fixture('broken-vars-template'), env: {} })),

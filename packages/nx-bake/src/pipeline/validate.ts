@@ -62,8 +62,7 @@ export function validateParsedPipeline(target: ParsedPipelineFile, options: Vali
       values = resolveVariables(pipeline, { vars: options.vars, varFiles: options.varFiles, env: options.env, workspaceRoot }).values;
     } catch (error) {
       if (!(error instanceof PipelineError)) throw error;
-      const known = new Set(diagnostics.map((diagnostic) => JSON.stringify(diagnostic)));
-      diagnostics.push(...error.diagnostics.filter((diagnostic) => !known.has(JSON.stringify(diagnostic))));
+      diagnostics.push(...error.diagnostics);
       // Go on with placeholders, so templates are still checked for undefined names.
       values = Object.fromEntries(
         Object.entries(pipeline.variables).map(([name, definition]) => [name, definition.vault ? vaultPlaceholder(kvReference(definition.vault)) : (definition.default ?? '')]),
@@ -77,17 +76,22 @@ export function validateParsedPipeline(target: ParsedPipelineFile, options: Vali
 
 function templateDiagnostics(pipeline: Pipeline, values: Record<string, unknown>, options: ValidatePipelineOptions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  // A stage renders once per builder: an error in what they share is reported once.
+  const seen = new Set<string>();
   const collect = (run: () => unknown) => {
     try {
       run();
     } catch (error) {
       if (!(error instanceof PipelineError)) throw error;
-      const known = new Set(diagnostics.map((diagnostic) => JSON.stringify(diagnostic)));
-      diagnostics.push(...error.diagnostics.filter((diagnostic) => !known.has(JSON.stringify(diagnostic))));
+      for (const found of error.diagnostics) {
+        const key = JSON.stringify(found);
+        if (!seen.has(key)) diagnostics.push(found);
+        seen.add(key);
+      }
     }
   };
   for (const stage of pipeline.stages) {
-    // Rendered once for each builder, as a bake renders it (`builder.name` differs); an error shows once.
+    // Rendered once for each builder, as a bake renders it (`builder.name` differs).
     for (const builder of stage.builders.length > 0 ? stage.builders : [undefined]) {
       const context = templateContext({
         pipeline,

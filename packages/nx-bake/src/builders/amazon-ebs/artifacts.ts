@@ -36,14 +36,14 @@ export function amiArtifact(builderName: string, config: Pick<AmazonEbsBuilderCo
 export async function verifyAmi(ec2: Ec2Clients, config: AmazonEbsBuilderConfig, artifact: string, query: ArtifactQuery): Promise<boolean> {
   const amis = amisOf(artifact, config.region);
   if (amis.length === 0) return false;
+  const identity = Object.entries(fingerprintIdentity(query));
   for (const { region, imageId } of amis) {
     const image = await describeImage(ec2.in(region), imageId).catch((error) => {
       if (/^InvalidAMIID\./.test((error as Error).name)) return undefined;
       throw error;
     });
     const tags = tagMap(image?.Tags);
-    const identity = fingerprintIdentity(query);
-    if (image?.State !== 'available' || Object.entries(identity).some(([key, value]) => tags[key] !== value)) return false;
+    if (image?.State !== 'available' || identity.some(([key, value]) => tags[key] !== value)) return false;
   }
   return true;
 }

@@ -11,7 +11,7 @@ import { sourceAmiFilterFromData, type DataSource } from './data-sources';
 import { translateExpression } from './expressions';
 import { parseHcl, type SyntaxNode } from './parser';
 import { note, positionOf, type LocalDefinition, type Scope, type VariableValue } from './scope';
-import { applyAutoVarFile, collectVariableDefaults, readAutoVarFiles } from './variable-values';
+import { applyAutoVarFile, collectAutoVarFileValues, collectVariableDefaults, readAutoVarFiles } from './variable-values';
 import { readVariableBlock, readVariablesBlock } from './variables';
 
 interface ParsedFile {
@@ -57,12 +57,7 @@ export async function readHclTemplate(path: string): Promise<PackerTemplate> {
     if (type === 'variable' || type === 'variables') collectVariableDefaults(block, scope, variableValues);
   }
   const autoVarFiles = isFolder ? await readAutoVarFiles(path) : [];
-  for (const { name, file, attributes } of autoVarFiles) {
-    for (const attribute of attributes) {
-      const { name: variable, value } = attributeParts(attribute);
-      variableValues.set(variable, { expression: value, file, origin: `value in ${name}` });
-    }
-  }
+  for (const autoVarFile of autoVarFiles) collectAutoVarFileValues(autoVarFile, variableValues);
 
   const variables: TemplateVariable[] = [];
   const builders: TemplateBlock[] = [];

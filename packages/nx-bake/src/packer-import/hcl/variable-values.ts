@@ -23,6 +23,14 @@ export async function readAutoVarFiles(folder: string): Promise<AutoVarFile[]> {
   return Promise.all(names.map(async (name) => ({ name, file: join(folder, name), attributes: await varFileAttributes(join(folder, name)) })));
 }
 
+/** An auto var file's values, over the defaults: what for-expressions unroll with. */
+export function collectAutoVarFileValues({ name, file, attributes }: AutoVarFile, values: Map<string, VariableValue>): void {
+  for (const attribute of attributes) {
+    const { name: variable, value } = attributeParts(attribute);
+    values.set(variable, { expression: value, file, origin: `value in ${name}` });
+  }
+}
+
 /** An auto var file's values become the variables' defaults. */
 export function applyAutoVarFile({ name, attributes }: AutoVarFile, variables: TemplateVariable[], scope: Scope): void {
   for (const attribute of attributes) {

@@ -60,8 +60,9 @@ function selected(processor: TemplateBlock, builders: MappedBuilder[], report: R
     const field = processor.fields[name];
     if (!field) continue;
     const listed = (Array.isArray(field.value) ? field.value : [field.value]).map((entry) => String(entry).replace(/^source\./, ''));
-    const matches = (builder: MappedBuilder) => listed.some((entry) => entry === builder.block.name || entry === builder.key);
-    for (const entry of listed) if (!builders.some((builder) => entry === builder.block.name || entry === builder.key)) report.dropped(field.at, `${processor.type} ${name}: no Docker builder ${entry} in this build`);
+    const isNamed = (builder: MappedBuilder, entry: string) => entry === builder.block.name || entry === builder.key;
+    const matches = (builder: MappedBuilder) => listed.some((entry) => isNamed(builder, entry));
+    for (const entry of listed) if (!builders.some((builder) => isNamed(builder, entry))) report.dropped(field.at, `${processor.type} ${name}: no Docker builder ${entry} in this build`);
     kept = kept.filter((builder) => (name === 'only' ? matches(builder) : !matches(builder)));
     report.mapped(field.at, `${processor.type} ${name}: it applies to ${names(kept)}`);
   }
